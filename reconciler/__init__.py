@@ -1,0 +1,5 @@
+"""portal-reconciler: configuration as code for customer-feedback portals."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
