@@ -71,6 +71,8 @@ class Plan:
     unmanaged: Sequence[Unmanaged] = ()
     warnings: Sequence[str] = ()
     existing: Mapping[str, int] = field(default_factory=dict)  # live count per kind
+    # portal ids of the resources the spec names, by (kind, identity key); never serialized
+    ids: Mapping[tuple[Kind, str], Id] = field(default_factory=dict, compare=False)
 
     @property
     def has_changes(self) -> bool:

@@ -101,6 +101,7 @@ class ReadNeeds:
     member_groups: frozenset[str] = frozenset()
     emails: frozenset[str] = frozenset()
     nested_sections: frozenset[str] = frozenset()
+    everything: bool = False  # export: every group's members, every section's children
 
 
 def index(resources: Iterable[Resource]) -> dict[str, Resource]:

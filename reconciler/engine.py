@@ -1,0 +1,146 @@
+"""build_plan and apply_plan: one path from spec to portal, only the write gated.
+
+Plan and apply share everything up to the writes: ``apply`` builds the same plan ``plan``
+shows (or checks a saved one against a fresh one), then performs its changes in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .desired import desired_state
+from .diff import diff
+from .errors import ApplyError, PlanError, ReconcilerError, StalePlanError
+from .plan import FORMAT_VERSION, Action, Change, Plan
+from .providers import Provider
+from .spec import Spec
+from .state import Id, Kind, LiveState, key
+
+
+def build_plan(spec: Spec, provider: Provider) -> Plan:
+    """Read the portal (each collection once) and diff it against ``spec``."""
+    desired = desired_state(spec)
+    live = provider.read(desired.needs)
+    missing = [slug for slug in desired.tabs if key(slug) not in live.tabs]
+    if missing:
+        existing = ", ".join(sorted(t.slug for t in live.tabs.values())) or "none"
+        raise PlanError(
+            f"tabs not in the portal: {', '.join(missing)} (the portal has: {existing})",
+            hint="tabs are read-only: create them in the portal, or fix the slugs under `tabs`",
+        )
+    result = diff(desired, live)
+    return Plan(
+        target=provider.target,
+        fingerprint=fingerprint(live),
+        changes=tuple(result.changes),
+        unmanaged=tuple(result.unmanaged),
+        warnings=tuple(result.warnings),
+        existing={kind: len(live.of(kind)) for kind in live.resources},
+        ids=result.ids,
+    )
+
+
+def fingerprint(live: LiveState) -> str:
+    """A digest of the live state a plan was made from: ids, identities and attributes."""
+    rows: list[Any] = [sorted((t.slug, str(t.id)) for t in live.tabs.values())]
+    for resource in live.all():
+        rows.append(
+            [resource.kind, str(resource.id), resource.name, resource.parent, dict(resource.attrs)]
+        )
+    blob = json.dumps(rows, sort_keys=True, default=str, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    change: Change
+    id: Id | None
+
+
+def apply_plan(
+    plan: Plan,
+    provider: Provider,
+    *,
+    on_applied: Callable[[int, Applied], None] = lambda i, a: None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> list[Applied]:
+    """Perform the plan's changes in order, one write each (two for a replace).
+
+    Stops at the first failure, or between two writes when ``should_stop`` says so, with an
+    ApplyError that says how many changes were done; the next plan shows what is left.
+    """
+    ids: dict[tuple[Kind, str], Id] = dict(plan.ids)
+    done: list[Applied] = []
+    total = len(plan.changes)
+    for index, change in enumerate(plan.changes):
+        if should_stop():
+            raise ApplyError(
+                f"interrupted: {index} of {total} changes applied, {total - index} not",
+                done=index,
+                remaining=total - index,
+                hint="run `reconciler plan` to see what is left; `reconciler apply` finishes it",
+            )
+        try:
+            new_id = provider.write(change, ids)
+        except ReconcilerError as error:
+            raise ApplyError(
+                f"{change.action.symbol} {change.kind} {change.name!r} failed: {error}\n"
+                f"{index} of {total} changes applied, {total - index} not",
+                done=index,
+                remaining=total - index,
+                hint=(error.hint + "; " if error.hint else "")
+                + "`reconciler plan` shows what is left; `reconciler apply` finishes it",
+            ) from error
+        if change.action in (Action.CREATE, Action.REPLACE) and new_id is not None:
+            ids[(change.kind, key(change.name))] = new_id
+        applied = Applied(change, new_id)
+        done.append(applied)
+        on_applied(index, applied)
+    return done
+
+
+def load_saved_plan(data: Any, source: str) -> Mapping[str, Any]:
+    """Check a saved plan document's shape and version."""
+    if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
+        raise StalePlanError(f"{source}: not a plan file written by `reconciler plan --out`")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise StalePlanError(
+            f"{source}: plan format_version {data.get('format_version')!r} is not supported "
+            f"(this reconciler writes {FORMAT_VERSION})",
+            hint="make the plan again with this version of reconciler",
+        )
+    return data
+
+
+def check_saved_plan(saved: Mapping[str, Any], fresh: Plan, source: str) -> None:
+    """Refuse a saved plan made against another target, portal state or spec."""
+    hint = "run `reconciler plan --out` again, review it, and apply that"
+    if saved.get("target") != fresh.target:
+        raise StalePlanError(
+            f"{source} was made for {saved.get('target')}, not {fresh.target}", hint=hint
+        )
+    was = [json.dumps(c, sort_keys=True) for c in saved["changes"]]
+    now = [json.dumps(c.as_json(), sort_keys=True) for c in fresh.changes]
+    gone = [json.loads(c) for c in was if c not in set(now)]
+    new = [json.loads(c) for c in now if c not in set(was)]
+    details = [f"  no longer planned: {_describe(c)}" for c in gone[:10]]
+    details += [f"  now also needed: {_describe(c)}" for c in new[:10]]
+    if saved.get("fingerprint") != fresh.fingerprint:
+        what = "\n".join(details) or "  (the changes are the same; unmanaged resources differ)"
+        raise StalePlanError(
+            f"stale plan: the portal changed since {source} was made\n{what}", hint=hint
+        )
+    if was != now:
+        raise StalePlanError(
+            f"stale plan: the spec changed since {source} was made\n" + "\n".join(details),
+            hint=hint,
+        )
+
+
+def _describe(change: Mapping[str, Any]) -> str:
+    symbol = Action(change["action"]).symbol
+    return f"{symbol} {change['kind']} {change['name']!r}"

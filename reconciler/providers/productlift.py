@@ -1,0 +1,384 @@
+"""ProductLift: paths, payloads and quirks of its REST API (``/api/v1``).
+
+Reads each collection once (tabs, categories, statuses, tags, groups, sections), one member
+list per group whose membership the spec manages, and resolves the remaining member emails
+with whichever is cheaper: ``users/find_by_email`` one by one, or paging ``users``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..client import Client
+from ..errors import ApiError, BadResponseError, PlanError
+from ..plan import Action, Change
+from ..state import Id, Kind, LiveState, ReadNeeds, Resource, TabInfo, join_path, key
+
+PAGE = 100
+
+
+class _KindMap:
+    """How one flat kind is spelled in the API."""
+
+    def __init__(self, path: str, name_field: str, update: str, model: str) -> None:
+        self.path, self.name_field, self.update, self.model = path, name_field, update, model
+
+
+FLAT: dict[Kind, _KindMap] = {
+    "category": _KindMap("categories", "name", "PATCH", "Category"),
+    "status": _KindMap("statuses", "name", "PUT", "Status"),
+    "tag": _KindMap("tags", "tag", "PUT", "Tag"),
+    "group": _KindMap("groups", "name", "PUT", "Group"),
+}
+
+
+def _blank(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _color(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) and value else None
+
+
+class ProductLift:
+    """The ProductLift provider; ``client`` is already pointed at the portal."""
+
+    def __init__(
+        self, client: Client, target: str, closers: Iterable[Callable[[], None]] = ()
+    ) -> None:
+        self.client = client
+        self._closers = tuple(closers)
+        self.target = target
+        self.tabs: dict[str, TabInfo] = {}
+        self.users: dict[str, Id] = {}
+        self._raw: dict[tuple[Kind, Id], dict[str, Any]] = {}
+
+    # -- reading -------------------------------------------------------------------------
+
+    def read(self, needs: ReadNeeds) -> LiveState:
+        state = LiveState()
+        for tab in self._list("tabs"):
+            info = TabInfo(tab["id"], str(tab["slug"]), str(tab.get("name") or tab["slug"]))
+            state.tabs[info.slug.casefold()] = info
+        self.tabs = state.tabs
+        for kind in FLAT:
+            state.resources[kind] = [self._flat(kind, item) for item in self._list(FLAT[kind].path)]
+        state.resources["section"] = self._read_sections(
+            needs.nested_sections, needs.everything
+        )
+        state.resources["membership"] = self._read_members(state.of("group"), needs, state)
+        self._resolve_users(needs.emails, state)
+        self.users = state.users
+        return state
+
+    def _list(self, path: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        body = self.client.get(path, params)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list) or not all(isinstance(i, dict) and "id" in i for i in data):
+            raise BadResponseError(
+                "GET",
+                f"{self.client.api_prefix}/{path}",
+                200,
+                'expected {"data": [objects with an id]}',
+            )
+        return data
+
+    def _flat(self, kind: Kind, item: dict[str, Any]) -> Resource:
+        spelled = FLAT[kind]
+        name = item.get(spelled.name_field)
+        if not isinstance(name, str):
+            raise BadResponseError(
+                "GET",
+                f"{self.client.api_prefix}/{spelled.path}",
+                200,
+                f"{kind} {item['id']!r} has no {spelled.name_field}",
+            )
+        attrs: dict[str, Any] = {"name": name}
+        if kind in ("category", "status"):
+            attrs["color"] = _color(item.get("color"))
+        if kind == "status":
+            attrs["tab"] = self._tab_slug(item.get("tab_id"))
+        if kind == "group":
+            attrs["description"] = _blank(item.get("description"))
+        self._raw[(kind, item["id"])] = item
+        return Resource(kind, name, attrs, id=item["id"])
+
+    def _tab_slug(self, tab_id: Any) -> str | None:
+        for info in self.tabs.values():
+            if str(info.id) == str(tab_id):
+                return info.slug
+        return None if tab_id is None else str(tab_id)
+
+    def _read_sections(self, nested: frozenset[str], everything: bool) -> list[Resource]:
+        items = self._list("sections")
+        if (nested or everything) and not any(i.get("parent_id") for i in items):
+            items = items + self._children(items, nested, everything)
+        by_id = {i["id"]: i for i in items}
+        paths: dict[Id, tuple[str, int]] = {}
+
+        def path(item: dict[str, Any], seen: int = 0) -> tuple[str, int]:
+            if item["id"] in paths:
+                return paths[item["id"]]
+            parent = by_id.get(item.get("parent_id"))
+            if parent is None or seen > 64:
+                found = (join_path(self._tab_slug(item.get("tab_id")) or "?", item["title"]), 0)
+            else:
+                above, depth = path(parent, seen + 1)
+                found = (join_path(above, item["title"]), depth + 1)
+            paths[item["id"]] = found
+            return found
+
+        ordered = sorted(items, key=lambda i: (i.get("order") or 0, i["id"]))
+        return [self._section(item, path(item), by_id, path) for item in ordered]
+
+    def _section(
+        self,
+        item: dict[str, Any],
+        where: tuple[str, int],
+        by_id: Mapping[Id, dict[str, Any]],
+        path: Callable[[dict[str, Any]], tuple[str, int]],
+    ) -> Resource:
+        parent = by_id.get(item.get("parent_id"))
+        attrs = {
+            "title": item["title"],
+            "description": _blank(item.get("description")),
+            "icon": _blank(item.get("icon")),
+            "color": _color(item.get("color")),
+            "hidden": bool(item.get("is_hidden_for_users")),
+        }
+        self._raw[("section", item["id"])] = item
+        return Resource(
+            "section",
+            where[0],
+            attrs,
+            id=item["id"],
+            parent=path(parent)[0] if parent is not None else None,
+            extra={
+                "tab": self._tab_slug(item.get("tab_id")) or "?",
+                "title": item["title"],
+                "parent_id": item.get("parent_id") if parent is not None else None,
+                "depth": where[1],
+            },
+        )
+
+    def _children(
+        self, roots: list[dict[str, Any]], nested: frozenset[str]
+    ) -> list[dict[str, Any]]:
+        """The portal listed root sections only: read the children the spec nests under."""
+        found: list[dict[str, Any]] = []
+        todo = [(join_path(self._tab_slug(r.get("tab_id")) or "?", r["title"]), r) for r in roots]
+        while todo:
+            where, item = todo.pop()
+            if not everything and key(where) not in nested:
+                continue
+            for child in self._list(f"sections/{item['id']}/children"):
+                child.setdefault("tab_id", item.get("tab_id"))
+                child.setdefault("parent_id", item["id"])
+                found.append(child)
+                todo.append((join_path(where, child["title"]), child))
+        return found
+
+    def _read_members(
+        self, groups: Iterable[Resource], needs: ReadNeeds, state: LiveState
+    ) -> list[Resource]:
+        members: list[Resource] = []
+        for group in groups:
+            if not needs.everything and group.key not in needs.member_groups:
+                continue
+            for user in self._list(f"groups/{group.id}/users"):
+                email = str(user.get("email", "")).lower()
+                state.users[email] = user["id"]
+                members.append(
+                    Resource(
+                        "membership",
+                        join_path(group.name, email),
+                        {"email": email},
+                        id=user["id"],
+                        parent=group.name,
+                        extra={"email": email, "group_id": group.id},
+                    )
+                )
+        return members
+
+    def _resolve_users(self, emails: Iterable[str], state: LiveState) -> None:
+        """Find the users behind emails not seen in a member list, with the fewest requests."""
+        missing = {e for e in emails if e not in state.users}
+        skip = 0
+        while len(missing) > 1:
+            page = self._list("users", {"limit": PAGE, "skip": skip})
+            for user in page:
+                state.users[str(user.get("email", "")).lower()] = user["id"]
+            missing -= state.users.keys()
+            skip += PAGE
+            if len(page) < PAGE or skip // PAGE >= len(missing):
+                break
+        unknown = []
+        for email in sorted(missing - state.users.keys()):
+            try:
+                body = self.client.get("users/find_by_email", {"email": email})
+            except ApiError as error:
+                if error.status == 404:
+                    unknown.append(email)
+                    continue
+                raise
+            user = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(user, dict) or "id" not in user:
+                unknown.append(email)
+                continue
+            state.users[email] = user["id"]
+        if unknown:
+            raise PlanError(
+                f"member emails that are not portal users: {', '.join(unknown)}",
+                hint="invite them to the portal first, or remove them from the spec",
+            )
+
+    # -- writing -------------------------------------------------------------------------
+
+    def write(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> Id | None:
+        if change.kind == "membership":
+            self._member(change, ids)
+            return None
+        if change.action is Action.DELETE:
+            self._delete(change.kind, change.id)
+            return None
+        if change.action is Action.UPDATE:
+            self._update(change, ids)
+            return change.id
+        created = self._create(change, ids)
+        if change.action is Action.REPLACE:
+            self._delete(change.kind, change.id)
+        return created
+
+    def _path(self, kind: Kind) -> str:
+        return "sections" if kind == "section" else FLAT[kind].path
+
+    def _delete(self, kind: Kind, id_: Id | None) -> None:
+        try:
+            self.client.request("DELETE", f"{self._path(kind)}/{id_}")
+        except ApiError as error:
+            if error.status != 404:  # already gone: the end state we want
+                raise
+
+    def _payload(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> dict[str, Any]:
+        after = dict(change.after or {})
+        body: dict[str, Any] = {}
+        if change.kind == "section":
+            for attr, field in (
+                ("title", "title"),
+                ("description", "description"),
+                ("icon", "icon"),
+                ("color", "color"),
+            ):
+                if attr in after:
+                    body[field] = after[attr]
+            if "hidden" in after and change.action is Action.UPDATE:
+                body["is_hidden_for_users"] = bool(after["hidden"])
+            if "parent" in after or change.action is not Action.UPDATE:
+                parent = change.refs.get("parent")
+                body["parent_id"] = ids[("section", key(parent))] if parent else None
+            return body
+        spelled = FLAT[change.kind]
+        for attr, value in after.items():
+            if attr == "name":
+                body[spelled.name_field] = value
+            elif attr == "tab":
+                body["tab_id"] = self.tabs[value.casefold()].id if value else None
+            else:
+                body[attr] = value
+        return body
+
+    def _create(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> Id:
+        body = self._payload(change, ids)
+        if change.kind == "section":
+            body["tab_id"] = self.tabs[str(change.refs["tab"]).casefold()].id
+            after = change.refs.get("after")
+            if after and ("section", key(after)) in ids:
+                body["after_id"] = ids[("section", key(after))]
+            if body.get("parent_id") is None:
+                body.pop("parent_id", None)
+        path = self._path(change.kind)
+        try:
+            created = self._data(self.client.request("POST", path, json=body), "POST", path)
+            new_id: Id = created["id"]
+        except ApiError as error:
+            if not (error.status == 422 and error.retried and error.mentions("already been taken")):
+                raise
+            new_id = self._adopt(change, body)
+        if change.kind == "section" and (change.after or {}).get("hidden"):
+            # the create endpoint takes no visibility: a second write sets it
+            self.client.request(
+                "PUT",
+                f"sections/{new_id}",
+                json={"title": body["title"], "is_hidden_for_users": True},
+            )
+        return new_id
+
+    def _adopt(self, change: Change, body: Mapping[str, Any]) -> Id:
+        """Our first attempt landed but its answer was lost: find what it made."""
+        path = self._path(change.kind)
+        if change.kind == "section":
+            for item in self._list(path):
+                same_parent = str(item.get("parent_id") or "") == str(body.get("parent_id") or "")
+                if (
+                    same_parent
+                    and str(item.get("tab_id")) == str(body["tab_id"])
+                    and key(str(item.get("title"))) == key(str(body["title"]))
+                ):
+                    return item["id"]  # type: ignore[no-any-return]
+        else:
+            field = FLAT[change.kind].name_field
+            for item in self._list(path):
+                if key(str(item.get(field))) == key(str(body[field])):
+                    return item["id"]  # type: ignore[no-any-return]
+        raise ApiError(
+            "POST",
+            f"{self.client.api_prefix}/{path}",
+            422,
+            f"{change.kind} {change.name!r} is taken, but no such {change.kind} is listed",
+        )
+
+    def _update(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> None:
+        assert change.id is not None
+        body = self._payload(change, ids)
+        raw = self._raw.get((change.kind, change.id), {})
+        if change.kind == "section":
+            body.setdefault("title", raw.get("title"))
+            method = "PUT"
+        else:
+            spelled = FLAT[change.kind]
+            method = spelled.update
+            if method == "PUT":  # PUT replaces: send the current values we do not change
+                body.setdefault(spelled.name_field, raw.get(spelled.name_field))
+                if change.kind == "status":
+                    body.setdefault("color", raw.get("color"))
+                    body.setdefault("tab_id", raw.get("tab_id"))
+        self.client.request(method, f"{self._path(change.kind)}/{change.id}", json=body)
+
+    def _member(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> None:
+        group_id = ids[("group", key(str(change.refs["group"])))]
+        email = str(change.refs["email"]).lower()
+        user_id = change.refs.get("user_id") or self.users[email]
+        method = "POST" if change.action is Action.CREATE else "DELETE"
+        try:
+            self.client.request(method, f"groups/{group_id}/users", json={"user_id": user_id})
+        except ApiError as error:
+            done = "already in the group" if method == "POST" else "not in the group"
+            if not (error.status == 422 and error.mentions(done)):
+                raise
+
+    def _data(self, body: Any, method: str, path: str) -> dict[str, Any]:
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict) or "id" not in data:
+            raise BadResponseError(
+                method,
+                f"{self.client.api_prefix}/{path}",
+                200,
+                'expected {"data": {... "id": ...}}',
+            )
+        return data
+
+    def close(self) -> None:
+        self.client.close()
+        for close in self._closers:
+            close()
