@@ -1,0 +1,150 @@
+"""What every renderer shares: safe literals, the attribute rows of a change, counts.
+
+Names and values come from the spec and from the live portal, so they may hold anything:
+every string shown goes through :func:`clean`, which escapes control and format characters
+(terminal escapes, carriage returns, bidi overrides) so that output cannot be forged.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..plan import Action, Change, Plan
+from ..state import PLURAL, Kind
+
+# Actions in the order the summaries name them (Terraform's: add, change, destroy).
+SUMMARY_ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
+NO_CHANGES = "No changes. The portal matches the spec."
+UNMANAGED_TITLE = "Unmanaged (left alone, not in the spec)"
+UNMANAGED_SHOWN = 10  # names listed per kind before "… and N more"
+
+# Attributes a create's header line already shows (the identity name carries them).
+_IN_HEADER: dict[str, frozenset[str]] = {
+    "section": frozenset({"name", "title", "tab"}),
+    "membership": frozenset({"name", "email"}),
+}
+_NAME_ONLY = frozenset({"name"})
+_KEEP = frozenset({"\u200d"})  # zero-width joiner: part of emoji sequences
+_MISSING: Any = object()
+
+
+def clean(text: str) -> str:
+    """``text`` with control, format and line-separator characters escaped as ``\\uXXXX``."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch
+        if ch in _KEEP or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs")
+        else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+def literal(value: Any) -> str:
+    """A value as a JSON literal: ``"x"``, ``null``, ``true``, ``3``."""
+    return clean(json.dumps(value, ensure_ascii=False))
+
+
+def quoted(name: str) -> str:
+    return literal(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One attribute line of a change: ``key: before → after`` or, for new values, ``key: after``.
+
+    ``before``/``after`` are literals; ``None`` means the side does not have the attribute
+    (``after`` None on a replace: the re-created resource takes the portal's default).
+    """
+
+    key: str
+    before: str | None
+    after: str | None
+
+    def plain(self) -> str:
+        if self.before is None:
+            return f"{self.key}: {self.after}"
+        return f"{self.key}: {self.before} → {self.after or '(portal default)'}"
+
+
+def rows(change: Change) -> list[Row]:
+    """The attribute lines a change shows, in the order its ``after`` (then ``before``) lists them.
+
+    A create shows what it sets, minus what the header already names; a delete shows
+    nothing; an update or replace shows each attribute whose value differs.
+    """
+    after = change.after or {}
+    before = change.before or {}
+    if change.action is Action.DELETE:
+        return []
+    if change.action is Action.CREATE:
+        hidden = _IN_HEADER.get(change.kind, _NAME_ONLY)
+        return [Row(clean(k), None, literal(v)) for k, v in after.items() if k not in hidden]
+    return list(_differences(before, after))
+
+
+def _differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> Iterator[Row]:
+    keys = [*after, *(k for k in before if k not in after)]
+    for k in keys:
+        old, new = before.get(k, _MISSING), after.get(k, _MISSING)
+        if old == new or (new is _MISSING and old is None):
+            continue
+        yield Row(
+            clean(k),
+            None if old is _MISSING else literal(old),
+            None if new is _MISSING else literal(new),
+        )
+
+
+def counts(plan: Plan) -> dict[Action, int]:
+    """Changes per action, every action present (zero when absent)."""
+    summary = plan.summary()
+    return {action: summary.get(action.value, 0) for action in SUMMARY_ORDER}
+
+
+def summary_phrase(plan: Plan) -> str:
+    """``2 to create, 2 to update, 1 to replace, 1 to delete`` (replace only when there is one)."""
+    parts = [
+        f"{n} to {action.value}"
+        for action, n in counts(plan).items()
+        if n or action is not Action.REPLACE
+    ]
+    return ", ".join(parts)
+
+
+def unmanaged_by_kind(plan: Plan) -> dict[Kind, list[str]]:
+    """Unmanaged names grouped by kind, kinds and names in plan order, names cleaned."""
+    groups: dict[Kind, list[str]] = {}
+    for item in plan.unmanaged:
+        groups.setdefault(item.kind, []).append(clean(item.name))
+    return groups
+
+
+def changes_by_kind(plan: Plan) -> dict[Kind, list[Change]]:
+    """Changes grouped by kind, kinds in order of first appearance, changes in plan order."""
+    groups: dict[Kind, list[Change]] = {}
+    for change in plan.changes:
+        groups.setdefault(change.kind, []).append(change)
+    return groups
+
+
+def counted(kind: Kind, count: int) -> str:
+    """``1 tag``, ``2 tags``."""
+    return f"{count} {kind if count == 1 else PLURAL[kind]}"
+
+
+def unmanaged_phrase(kind: Kind, names: list[str], shown: int = UNMANAGED_SHOWN) -> str:
+    """``2 tags: legacy, old-thing``; past ``shown`` names, ``… and 32 more``."""
+    listed = ", ".join(names[:shown])
+    more = f" … and {len(names) - shown} more" if len(names) > shown else ""
+    return f"{counted(kind, len(names))}: {listed}{more}"
+
+
+def header(change: Change) -> str:
+    """``+ category "Bug"  (id 7)`` without styles."""
+    ident = "" if change.id is None else f"  (id {clean(str(change.id))})"
+    return f"{change.action.symbol} {change.kind} {quoted(change.name)}{ident}"
