@@ -208,6 +208,14 @@ def test_text_wraps_long_values_under_their_attribute() -> None:
     assert all(line.startswith(" " * 8) and len(line) <= 60 for line in wrapped)
 
 
+def test_text_does_not_wrap_on_a_soft_wrapping_console() -> None:
+    out = io.StringIO()
+    Console(file=out, width=40, soft_wrap=True, _environ={}).print(render_text(rich_plan()))
+    warning = next(line for line in out.getvalue().splitlines() if line.startswith("Warning:"))
+    assert warning.endswith("child sections are deleted with it")
+    assert '        icon: "archive" → (portal default)' in out.getvalue().splitlines()
+
+
 def _print(console_kwargs: dict[str, object]) -> str:
     out = io.StringIO()
     Console(file=out, width=100, _environ={}, **console_kwargs).print(render_text(rich_plan()))  # type: ignore[arg-type]

@@ -32,13 +32,16 @@ _KEEP = frozenset({"\u200d"})  # zero-width joiner: part of emoji sequences
 _MISSING: Any = object()
 
 
-def clean(text: str) -> str:
-    """``text`` with control, format and line-separator characters escaped as ``\\uXXXX``."""
+def clean(text: str, keep: str = "") -> str:
+    """``text`` with control, format and line-separator characters escaped as ``\\uXXXX``,
+    but for those in ``keep``."""
     if text.isprintable():
         return text
     return "".join(
         ch
-        if ch in _KEEP or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs")
+        if ch in _KEEP
+        or ch in keep
+        or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs")
         else f"\\u{ord(ch):04x}"
         for ch in text
     )

@@ -25,6 +25,7 @@ from ._common import (
 
 Where = Callable[[str, str], "tuple[int, int] | None"]
 
+_NEWLINES = "\r\n"  # escaped by the runner's own rules (%0D, %0A), not as \\u000a
 _LEVEL = {
     Action.CREATE: "notice",
     Action.UPDATE: "notice",
@@ -79,7 +80,7 @@ def render_github(plan: Plan, where: Where, spec_path: str) -> str:
     if unmanaged:
         listed = "; ".join(unmanaged_phrase(kind, names) for kind, names in unmanaged.items())
         lines.append(command("notice", listed, title=UNMANAGED_TITLE))
-    lines.extend(command("warning", clean(w)) for w in plan.warnings)
+    lines.extend(command("warning", clean(w, keep=_NEWLINES)) for w in plan.warnings)
     summary = f"{summary_phrase(plan)}." if plan.changes else NO_CHANGES
     lines.append(command("notice", summary, title="Plan"))
     return "\n".join(lines) + "\n"
@@ -88,6 +89,7 @@ def render_github(plan: Plan, where: Where, spec_path: str) -> str:
 def render_problems_github(problems: Sequence[Problem]) -> str:
     """One ``::error file=F,line=L,col=C::message`` per spec problem."""
     lines = [
-        command("error", clean(p.message), file=p.file, line=p.line, col=p.col) for p in problems
+        command("error", clean(p.message, keep=_NEWLINES), file=p.file, line=p.line, col=p.col)
+        for p in problems
     ]
     return "".join(f"{line}\n" for line in lines)

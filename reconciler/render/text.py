@@ -36,15 +36,17 @@ _ATTR_INDENT = 8  # before an attribute line
 
 
 class _Indented:
-    """A text indented by ``indent`` columns, its wrapped lines too, with no trailing padding."""
+    """A one-line text indented by ``indent`` columns, its wrapped lines too, unpadded."""
 
     def __init__(self, text: Text, indent: int) -> None:
         self.text = text
         self.indent = indent
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        # soft_wrap (no_wrap): one line, however long; the terminal folds it.
         width = max(options.max_width - self.indent, 20)
-        for line in self.text.wrap(console, width):
+        lines = [self.text] if options.no_wrap else self.text.wrap(console, width)
+        for line in lines:
             line.rstrip()
             yield Segment(" " * self.indent)
             yield from line.render(console)
