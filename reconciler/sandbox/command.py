@@ -1,0 +1,155 @@
+"""``reconciler sandbox serve``: run the sandbox portal over HTTP until Ctrl-C."""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import threading
+from types import FrameType
+
+import click
+
+from ..errors import ReconcilerError
+from .core import Sandbox
+from .faults import Faults
+from .ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW
+from .server import make_server
+from .store import DEFAULT_DB
+
+_RATE = click.FloatRange(0.0, 1.0)
+
+
+def _log(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@click.group(name="sandbox")
+def sandbox() -> None:
+    """The local ProductLift-compatible portal."""
+
+
+@sandbox.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=str(DEFAULT_DB),
+    show_default=True,
+    help="SQLite file holding the portal (or :memory:).",
+)
+@click.option(
+    "--token",
+    default=None,
+    help="Bearer token to require (default: a random one, printed; '' for none).",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=0),
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    help="Requests per window; 0 turns limiting off.",
+)
+@click.option(
+    "--window",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=DEFAULT_WINDOW,
+    show_default=True,
+    help="Rate-limit window, seconds.",
+)
+@click.option("--fail-rate", type=_RATE, default=0.0, help="Share of requests answered 5xx.")
+@click.option(
+    "--lose-rate", type=_RATE, default=0.0, help="Share of writes performed whose answer is lost."
+)
+@click.option(
+    "--reset-rate",
+    type=_RATE,
+    default=0.0,
+    help="Share of requests whose connection is reset before acting.",
+)
+@click.option(
+    "--timeout-rate",
+    type=_RATE,
+    default=0.0,
+    help="Share of requests left unanswered (writes performed half of the time).",
+)
+@click.option(
+    "--timeout-delay",
+    type=click.FloatRange(min=0.0),
+    default=10.0,
+    show_default=True,
+    help="How long a timed-out request hangs, seconds.",
+)
+@click.option("--seed", type=int, default=None, help="Seed for the fault draws (repeatable).")
+def serve(
+    port: int,
+    host: str,
+    db: str,
+    token: str | None,
+    rate_limit: int,
+    window: float,
+    fail_rate: float,
+    lose_rate: float,
+    reset_rate: float,
+    timeout_rate: float,
+    timeout_delay: float,
+    seed: int | None,
+) -> None:
+    """Run the sandbox portal over HTTP (stop with Ctrl-C)."""
+    try:
+        faults = Faults(
+            error_rate=fail_rate,
+            lose_rate=lose_rate,
+            reset_rate=reset_rate,
+            timeout_rate=timeout_rate,
+            seed=seed,
+            timeout_delay=timeout_delay,
+        )
+        token = secrets.token_urlsafe(18) if token is None else token
+        box = Sandbox(
+            db,
+            token=token,
+            rate_limit=rate_limit,
+            window=window,
+            faults=faults if faults.active else None,
+        )
+    except ReconcilerError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        server = make_server(box, host, port, log=_log)
+    except OSError as error:
+        box.close()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    _announce(server.url, token, db, faults)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        box.close()
+        click.echo("Sandbox portal stopped.", err=True)
+
+
+def _announce(url: str, token: str, db: str, faults: Faults) -> None:
+    shown = f"token: {token}" if token else "no token required"
+    click.echo(f"Sandbox portal at {url} ({shown})")
+    click.echo(f"Database: {db}")
+    if faults.active:
+        click.echo(f"Injecting faults: {faults}")
+    exports = f"export PRODUCTLIFT_URL={url}"
+    click.echo(f"{exports} PRODUCTLIFT_TOKEN={token}" if token else exports)
+    click.echo("Press Ctrl-C to stop.")
