@@ -3,28 +3,58 @@
 Models are frozen and reject unknown keys. An attribute left out of the file is not
 managed; one set to ``null`` clears the portal's value where the API allows. The two are
 told apart with ``model_fields_set``: :func:`managed` returns just the attributes the file
-named. Cross-entry rules (duplicates, references, renames) live in :mod:`reconciler.loader`,
-which also maps every problem back to ``FILE:LINE:COL``.
+named. The constraints here are the API's own (2-60 character names, ``#RRGGBB`` colours,
+255-character descriptions...), so a spec that validates is one the portal accepts.
+Cross-entry rules (duplicates, references, renames) live in :mod:`reconciler.spec_rules`;
+:mod:`reconciler.loader` maps every problem back to ``FILE:LINE:COL``.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic import Tag as Case
 
 KINDS = ("categories", "statuses", "tags", "sections", "groups")
 
-Name = Annotated[str, StringConstraints(min_length=2, max_length=60)]
-Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+# The portal trims names, so a name with outer spaces would never match its own copy.
+NAME_PATTERN = r"^\S(?:.*\S)?$"
+COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+EMAIL_PATTERN = r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$"
+
+Name = Annotated[str, StringConstraints(min_length=2, max_length=60, pattern=NAME_PATTERN)]
+Color = Annotated[str, StringConstraints(pattern=COLOR_PATTERN)]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=191)]
-Email = Annotated[
-    str, StringConstraints(max_length=191, pattern=r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$")
+Email = Annotated[str, StringConstraints(max_length=191, pattern=EMAIL_PATTERN)]
+Description = Annotated[str, StringConstraints(max_length=255)]
+Icon = Annotated[str, StringConstraints(max_length=50)]
+# A colour the API cannot clear: optional, but null is refused (see _required_color).
+SetColor = Annotated[
+    Color | None,
+    WithJsonSchema({"type": "string", "pattern": COLOR_PATTERN, "description": "#RRGGBB"}),
 ]
+
+NO_NULL_COLOR = "cannot be null: the API cannot clear a colour; leave the key out to keep it"
 
 
 def _upper_color(value: str | None) -> str | None:
     return value.upper() if isinstance(value, str) else value
+
+
+def _required_color(value: str | None) -> str | None:
+    """Validator of a colour the API cannot clear: given, it must not be null."""
+    if value is None:
+        raise ValueError(NO_NULL_COLOR)
+    return value.upper()
 
 
 class _Model(BaseModel):
@@ -51,34 +81,36 @@ class Tab(_Model):
 
 class Category(_Model):
     name: Name
-    color: Color | None = None
-    renamed_from: list[Name] = Field(default_factory=list)
+    color: SetColor = None
+    renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
 
-    _color = field_validator("color")(classmethod(lambda cls, v: _upper_color(v)))
+    _color = field_validator("color")(classmethod(lambda cls, v: _required_color(v)))
 
 
 class Status(_Model):
     name: Name
-    color: Color | None = None
+    color: SetColor = None
     tab: Slug | None = Field(default=None, description="Slug of the tab the status belongs to")
-    renamed_from: list[Name] = Field(default_factory=list)
+    renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
 
-    _color = field_validator("color")(classmethod(lambda cls, v: _upper_color(v)))
+    _color = field_validator("color")(classmethod(lambda cls, v: _required_color(v)))
 
 
 class Tag(_Model):
     name: Name
-    renamed_from: list[Name] = Field(default_factory=list)
+    renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
 
 
 class Section(_Model):
     title: Name
-    tab: Slug | None = Field(default=None, description="Required on top-level sections")
-    description: Annotated[str, StringConstraints(max_length=255)] | None = None
-    icon: Annotated[str, StringConstraints(max_length=50)] | None = None
-    color: Color | None = None
+    tab: Slug | None = Field(
+        default=None, description="Required on top-level sections; children stay in their tab"
+    )
+    description: Description | None = None
+    icon: Icon | None = None
+    color: Color | None = Field(default=None, description="#RRGGBB; null clears it")
     hidden: bool | None = None
-    sections: list[Section] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list, description="Child sections")
     renamed_from: list[Annotated[str, StringConstraints(min_length=2)]] = Field(
         default_factory=list,
         description="Earlier titles, or earlier TAB/PARENT/.../TITLE paths",
@@ -89,11 +121,11 @@ class Section(_Model):
 
 class Group(_Model):
     name: Name
-    description: Annotated[str, StringConstraints(max_length=255)] | None = None
+    description: Description | None = None
     members: list[Email] | None = Field(
         default=None, description="The whole membership, by email; left out, not managed"
     )
-    renamed_from: list[Name] = Field(default_factory=list)
+    renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
 
     @field_validator("members")
     @classmethod
@@ -101,16 +133,37 @@ class Group(_Model):
         return None if value is None else [m.lower() for m in value]
 
 
+def _tag_shape(value: Any) -> str:
+    return "str" if isinstance(value, str) else "Tag"
+
+
+def _prune_shape(value: Any) -> str:
+    return "Prune" if isinstance(value, dict | Prune) else "bool"
+
+
+# Discriminated on the input's shape, so a bad entry reports the one branch it meant.
+TagEntry = Annotated[
+    Annotated[Name, Case("str")] | Annotated[Tag, Case("Tag")], Discriminator(_tag_shape)
+]
+PruneSetting = Annotated[
+    Annotated[bool, Case("bool")] | Annotated[Prune, Case("Prune")], Discriminator(_prune_shape)
+]
+
+
 class Spec(_Model):
     """A whole ``portal.yaml``."""
 
-    version: Literal[1]
+    version: Literal[1] = Field(description="Format version; only 1 exists")
     portal: Portal | None = None
-    prune: bool | Prune = False
-    tabs: list[Tab] = Field(default_factory=list)
+    prune: PruneSetting = Field(
+        default=False, description="true/false for every kind, or a mapping per kind"
+    )
+    tabs: list[Tab] = Field(default_factory=list, description="Tabs the spec refers to")
     categories: list[Category] = Field(default_factory=list)
     statuses: list[Status] = Field(default_factory=list)
-    tags: list[Name | Tag] = Field(default_factory=list)
+    tags: list[TagEntry] = Field(
+        default_factory=list, description="Tag texts, or {name, renamed_from} mappings"
+    )
     sections: list[Section] = Field(default_factory=list)
     groups: list[Group] = Field(default_factory=list)
 

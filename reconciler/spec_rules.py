@@ -1,0 +1,219 @@
+"""Rules across entries of a spec: duplicates, tab references, renames, members.
+
+They run on the raw data of :mod:`reconciler.spec_yaml` rather than on validated models, so a
+file gets these problems reported together with its type errors. Entries too broken to read
+(no string name, not a mapping) are skipped here: model validation reports them.
+
+The same walk indexes where each entry was written, by the identity the plan shows:
+``(kind, casefolded name)`` → ``(line, col)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .spec_yaml import Document, Pos
+from .state import join_path, key
+
+Index = dict[tuple[str, str], Pos]
+FLAT = (("categories", "category"), ("statuses", "status"), ("groups", "group"), ("tags", "tag"))
+
+
+def check(doc: Document) -> tuple[list[tuple[Pos, str]], Index]:
+    """Every cross-entry problem of ``doc`` (a mapping at the root), and the entry index."""
+    rules = _Rules(doc)
+    rules.run()
+    return rules.problems, rules.index
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """``"; did you mean 'x'?"`` when one of ``choices`` is close to ``word``, else ``""``."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@dataclass
+class _Named:
+    """An entry that has a usable name: what renamed_from is checked against."""
+
+    name: str
+    pos: Pos
+    entry: dict[str, Any] | None
+    prefix: str = ""  # sections: the parent path (or tab) a bare earlier title is under
+
+
+@dataclass
+class _Rules:
+    doc: Document
+    problems: list[tuple[Pos, str]] = field(default_factory=list)
+    index: Index = field(default_factory=dict)
+    tabs: dict[str, str] = field(default_factory=dict)
+
+    def run(self) -> None:
+        self._tabs()
+        for plural, singular in FLAT:
+            named = self._flat(plural, singular)
+            self._renames(singular, named, lambda n, old: old)
+            if plural == "statuses":
+                for item in named:
+                    self._tab_ref(item.entry)
+            if plural == "groups":
+                for item in named:
+                    self._members(item)
+        sections: list[_Named] = []
+        self._sections(self._list("sections"), None, None, sections)
+        self._renames("section", sections, self._old_path)
+
+    def _problem(self, pos: Pos, message: str) -> None:
+        self.problems.append((pos, message))
+
+    def _list(self, plural: str) -> list[Any]:
+        value = self.doc.data.get(plural)
+        return value if isinstance(value, list) else []
+
+    def _items(self, items: list[Any]) -> Iterator[tuple[Any, Pos]]:
+        positions = self.doc.items.get(id(items), [])
+        yield from zip(items, positions, strict=False)
+
+    def _text(self, entry: dict[str, Any], name: str) -> tuple[str, Pos] | None:
+        value = entry.get(name)
+        return (value, self.doc.value_pos(entry, name)) if isinstance(value, str) else None
+
+    def _tabs(self) -> None:
+        for entry, _ in self._items(self._list("tabs")):
+            slug = self._text(entry, "slug") if isinstance(entry, dict) else None
+            if slug is None:
+                continue
+            if key(slug[0]) in self.tabs:
+                first = self.index[("tab", key(slug[0]))][0]
+                self._problem(slug[1], f"tab '{slug[0]}' listed twice (first at line {first})")
+                continue
+            self.tabs[key(slug[0])] = slug[0]
+            self.index[("tab", key(slug[0]))] = slug[1]
+
+    def _flat(self, plural: str, singular: str) -> list[_Named]:
+        """Entries named by ``name`` (tags also by a bare string); duplicates reported."""
+        named: list[_Named] = []
+        for entry, pos in self._items(self._list(plural)):
+            if plural == "tags" and isinstance(entry, str):
+                found: tuple[str, Pos] | None = entry, pos
+            else:
+                found = self._text(entry, "name") if isinstance(entry, dict) else None
+            if found is None:
+                continue
+            item = _Named(found[0], found[1], entry if isinstance(entry, dict) else None)
+            first = self.index.get((singular, key(item.name)))
+            if first is not None:
+                self._problem(
+                    item.pos, f"duplicate {singular} '{item.name}' (first at line {first[0]})"
+                )
+                continue
+            self.index[(singular, key(item.name))] = pos
+            named.append(item)
+        return named
+
+    def _tab_ref(self, entry: dict[str, Any] | None) -> str | None:
+        """The slug ``entry`` names under ``tab``; reported when not listed under tabs."""
+        slug = self._text(entry, "tab") if entry is not None else None
+        if slug is None:
+            return None
+        if key(slug[0]) not in self.tabs:
+            listed = list(self.tabs.values())
+            hint = suggest(slug[0], listed) or f"; add '- slug: {slug[0]}' to tabs"
+            self._problem(slug[1], f"tab '{slug[0]}' is not listed under tabs{hint}")
+        return slug[0]
+
+    def _members(self, group: _Named) -> None:
+        members = group.entry.get("members") if group.entry is not None else None
+        if not isinstance(members, list):
+            return
+        seen: dict[str, Pos] = {}
+        for email, pos in self._items(members):
+            if not isinstance(email, str):
+                continue
+            if key(email) in seen:
+                first = seen[key(email)][0]
+                message = f"member '{email}' listed twice in group '{group.name}'"
+                self._problem(pos, f"{message} (first at line {first})")
+                continue
+            seen[key(email)] = pos
+            self.index[("membership", key(join_path(group.name, email)))] = pos
+
+    def _sections(
+        self, items: list[Any], tab: str | None, parent: str | None, out: list[_Named]
+    ) -> None:
+        """Check one sibling list; ``tab`` and ``parent`` are the parent's (None at the top)."""
+        siblings: dict[tuple[str, str], Pos] = {}
+        for entry, pos in self._items(items):
+            if not isinstance(entry, dict):
+                continue
+            title = self._text(entry, "title")
+            own_tab = self._section_tab(entry, tab, parent, title[0] if title else "?")
+            here = tab if parent is not None else own_tab
+            path = join_path(parent or here or "?", title[0] if title else "?")
+            if title is not None:
+                scope = (key(here or ""), key(title[0]))
+                if scope in siblings:
+                    first = siblings[scope][0]
+                    within = f"under '{parent}'" if parent else f"in tab '{here}'"
+                    message = f"duplicate section '{title[0]}' {within} (first at line {first})"
+                    self._problem(title[1], message)
+                else:
+                    siblings[scope] = title[1]
+                    self.index[("section", key(path))] = pos
+                    out.append(_Named(path, title[1], entry, parent or here or "?"))
+            children = entry.get("sections")
+            if isinstance(children, list):
+                self._sections(children, here, path, out)
+
+    def _section_tab(
+        self, entry: dict[str, Any], tab: str | None, parent: str | None, title: str
+    ) -> str | None:
+        own = self._tab_ref(entry)
+        if parent is None and own is None and entry.get("tab") is None:
+            self._problem(self.doc.start(entry), f"top-level section '{title}' needs a tab")
+        elif parent is not None and own is not None and tab is not None and key(own) != key(tab):
+            message = f"tab '{own}' differs from the parent section's tab '{tab}'"
+            self._problem(self.doc.value_pos(entry, "tab"), f"{message}; leave it out")
+        return own
+
+    def _old_path(self, item: _Named, old: str) -> str:
+        """An earlier title (same parent) or an earlier full ``TAB/.../TITLE`` path."""
+        if "/" in old and key(old.split("/", 1)[0]) in self.tabs:
+            return old
+        return join_path(item.prefix, old)
+
+    def _renames(
+        self, singular: str, named: list[_Named], resolve: Callable[[_Named, str], str]
+    ) -> None:
+        """renamed_from must not name another entry, nor claim what another entry claims."""
+        own = {key(item.name): item for item in named}
+        claimed: dict[str, tuple[_Named, Pos]] = {}
+        for item in named:
+            olds = item.entry.get("renamed_from") if item.entry is not None else None
+            if not isinstance(olds, list):
+                continue
+            for old, pos in self._items(olds):
+                if not isinstance(old, str):
+                    continue
+                target = key(resolve(item, old))
+                other = own.get(target)
+                if other is item:
+                    continue  # a change of letter case only: the name matches anyway
+                if other is not None:
+                    line = other.pos[0]
+                    self._problem(
+                        pos, f"renamed_from '{old}' names another {singular} (line {line})"
+                    )
+                elif target in claimed:
+                    first, first_pos = claimed[target]
+                    if first is item:
+                        message = f"'{old}' is listed twice in renamed_from"
+                    else:
+                        message = f"'{old}' is already claimed by renamed_from of '{first.name}'"
+                    self._problem(pos, f"{message} (first at line {first_pos[0]})")
+                else:
+                    claimed[target] = (item, pos)

@@ -1,0 +1,270 @@
+"""YAML text → plain Python data, with the 1-based (line, column) of every key and value.
+
+Built from libyaml's event stream (``yaml.parse`` with the C loader when present), not from
+``yaml.compose``: the event parser keeps an explicit stack, so hostile nesting cannot crash
+the process, and each event carries the mark we need. On the way it finds what PyYAML would
+hide or blow up on: duplicate keys (PyYAML keeps the last), aliases (refused outright, so no
+alias bomb can expand), unsupported tags, nesting deeper than :data:`MAX_DEPTH`.
+
+Positions live beside the data, keyed by container identity, so the data stays plain dicts
+and lists that pydantic validates as they are.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Pos = tuple[int, int]
+MAX_DEPTH = 256
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = {"tag:yaml.org,2002:map", "!"}
+_SEQ = {"tag:yaml.org,2002:seq", "!"}
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+
+
+class YamlError(Exception):
+    """A problem that stops reading the file; ``pos`` is 1-based."""
+
+    def __init__(self, pos: Pos, message: str) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+
+
+@dataclass
+class Document:
+    """The data of one YAML document and where each part of it was written."""
+
+    data: Any = None
+    root: Pos = (1, 1)
+    keys: dict[int, dict[str, tuple[Pos, Pos]]] = field(default_factory=dict)
+    items: dict[int, list[Pos]] = field(default_factory=dict)
+    starts: dict[int, Pos] = field(default_factory=dict)
+    problems: list[tuple[Pos, str]] = field(default_factory=list)
+    poisoned: set[Pos] = field(default_factory=set)
+
+    def start(self, container: Any) -> Pos:
+        """Where a mapping or list begins."""
+        return self.starts.get(id(container), self.root)
+
+    def key_pos(self, mapping: dict[str, Any], key: str) -> Pos:
+        return self.keys[id(mapping)][key][0]
+
+    def value_pos(self, mapping: dict[str, Any], key: str) -> Pos:
+        return self.keys[id(mapping)][key][1]
+
+    def item_pos(self, items: list[Any], index: int) -> Pos:
+        return self.items[id(items)][index]
+
+    def locate(self, loc: tuple[int | str, ...], *, key: bool = False) -> Pos:
+        """The position of the value at ``loc`` (pydantic's error path).
+
+        Path parts that name nothing in the data (union branch labels) are skipped; a last
+        part naming a key that is not there (a missing key) gives the enclosing mapping.
+        With ``key``, a mapping entry is located at its key rather than its value.
+        """
+        node, pos = self.data, self.root
+        for index, part in enumerate(loc):
+            last = index == len(loc) - 1
+            if isinstance(node, dict) and isinstance(part, str) and part in node:
+                key_pos, pos = self.keys[id(node)][part]
+                if last and key:
+                    return key_pos
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                pos, node = self.items[id(node)][part], node[part]
+        return pos
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 bytes (an optional BOM allowed) → text; anything else is a located YamlError."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise YamlError((1, 1), "the file is UTF-16; save the spec as UTF-8")
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, col = _byte_pos(raw, nul)
+        raise YamlError((line, col), "binary data (a NUL byte); a spec is UTF-8 text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, col = _byte_pos(raw, error.start)
+        byte = raw[error.start]
+        raise YamlError((line, col), f"not UTF-8 (byte 0x{byte:02x}); save as UTF-8") from None
+
+
+def _byte_pos(raw: bytes, offset: int) -> Pos:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    prefix = raw[line_start:offset].decode("utf-8", errors="replace")
+    return raw.count(b"\n", 0, offset) + 1, len(prefix) + 1
+
+
+def read(text: str) -> Document:
+    """Parse one YAML document into a :class:`Document`; fatal problems raise YamlError."""
+    builder = _Builder()
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as error:
+        raise YamlError(*_describe(error)) from None
+    except yaml.reader.ReaderError as error:
+        # libyaml counts bytes of the UTF-8 text it was given
+        pos = _byte_pos(text.encode("utf-8"), error.position)
+        raise YamlError(pos, _reader_message(error)) from None
+    except yaml.YAMLError as error:  # pragma: no cover - libyaml raises the two above
+        raise YamlError((1, 1), f"YAML error: {error}") from None
+    return builder.doc
+
+
+def _resolve(value: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar (int, bool, null, timestamp... or str)."""
+    tag: str = _RESOLVER.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag
+
+
+def _short(tag: str | None) -> str:
+    return str(tag).replace("tag:yaml.org,2002:", "!!")
+
+
+def _mark(mark: Any) -> Pos:
+    return mark.line + 1, mark.column + 1
+
+
+def _describe(error: yaml.MarkedYAMLError) -> tuple[Pos, str]:
+    mark = error.problem_mark or error.context_mark
+    pos = _mark(mark) if mark is not None else (1, 1)
+    message = f"YAML syntax error: {error.problem or error.context}"
+    if error.context and error.problem and error.context_mark is not None:
+        message += f" ({error.context} at line {error.context_mark.line + 1})"
+    return pos, message
+
+
+def _reader_message(error: yaml.reader.ReaderError) -> str:
+    char = error.character
+    code = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+    return f"character {code} is not allowed in YAML ({error.reason})"
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    key: str | None = None
+    key_pos: Pos = (1, 1)
+    skip_value: bool = False
+
+
+class _Builder:
+    """Consumes parse events; keeps a stack of open containers."""
+
+    def __init__(self) -> None:
+        self.doc = Document()
+        self.stack: list[_Frame] = []
+        self.documents = 0
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise YamlError(_mark(event.start_mark), "a spec is one YAML document, not several")
+        elif isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self._open(event)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            self.stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        """Refused: no expansion, so no alias bomb; the problem is reported where it is used."""
+        pos = _mark(event.start_mark)
+        message = f"YAML aliases (*{event.anchor}) are not supported; write the value out"
+        if self._expects_key():
+            raise YamlError(pos, message)
+        self._problem(pos, message)
+        self._value(None, pos)
+
+    def _expects_key(self) -> bool:
+        top = self.stack[-1] if self.stack else None
+        return top is not None and isinstance(top.container, dict) and top.key is None
+
+    def _problem(self, pos: Pos, message: str) -> None:
+        self.doc.problems.append((pos, message))
+        self.doc.poisoned.add(pos)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        pos = _mark(event.start_mark)
+        if self._expects_key():
+            self._key(self.stack[-1], event.value, pos)
+        else:
+            self._value(self._construct(event, pos), pos)
+
+    def _key(self, frame: _Frame, name: str, pos: Pos) -> None:
+        assert isinstance(frame.container, dict)
+        seen = self.doc.keys[id(frame.container)].get(name)
+        frame.key, frame.key_pos, frame.skip_value = name, pos, seen is not None
+        if seen is not None:
+            self.doc.problems.append((pos, f"duplicate key '{name}' (first at line {seen[0][0]})"))
+
+    def _construct(self, event: yaml.ScalarEvent, pos: Pos) -> Any:
+        if event.tag is None:
+            plain = event.implicit[0] and not event.style  # C loader: "", Python: None
+            tag = _resolve(event.value) if plain else _STR
+        else:
+            tag = _STR if event.tag == "!" else event.tag
+        if tag == _STR:
+            return event.value
+        make = _CONSTRUCTOR.yaml_constructors.get(tag)
+        if make is None or tag.endswith((":map", ":seq", ":omap", ":pairs", ":set")):
+            self._problem(pos, f"unsupported YAML tag '{_short(event.tag)}'")
+            return None
+        try:
+            return make(_CONSTRUCTOR, ScalarNode(tag, event.value))
+        except (ConstructorError, ValueError) as error:
+            self._problem(pos, f"cannot read {event.value!r} as {tag.rsplit(':', 1)[-1]}: {error}")
+            return None
+
+    def _open(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
+        pos = _mark(event.start_mark)
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        if self._expects_key():
+            raise YamlError(pos, "a key must be a plain name, not a list or a mapping")
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlError(pos, f"nested deeper than {MAX_DEPTH} levels")
+        if event.tag is not None and event.tag not in (_MAP if is_map else _SEQ):
+            self._problem(pos, f"unsupported YAML tag '{_short(event.tag)}'")
+        container: dict[str, Any] | list[Any]
+        if is_map:
+            container = {}
+            self.doc.keys[id(container)] = {}
+        else:
+            container = []
+            self.doc.items[id(container)] = []
+        self.doc.starts[id(container)] = pos
+        self._value(container, pos)
+        self.stack.append(_Frame(container))
+
+    def _value(self, value: Any, pos: Pos) -> None:
+        if not self.stack:
+            self.doc.data, self.doc.root = value, pos
+            return
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            top.container.append(value)
+            self.doc.items[id(top.container)].append(pos)
+            return
+        assert top.key is not None
+        if not top.skip_value:
+            top.container[top.key] = value
+            self.doc.keys[id(top.container)][top.key] = (top.key_pos, pos)
+        top.key = None
