@@ -49,10 +49,11 @@ HINTS = {
     429: "the portal's rate limit (about 60 requests a minute); try again in a minute",
 }
 SERVER_HINT = "the portal failed; try again"
+TOKEN_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F)) - set("\\\"'")
 
 
 class _Retryable(Exception):
-    """One attempt that may be worth repeating: an answer (``status``) or no answer (None)."""
+    """One attempt that may be worth repeating: an answer (``response``) or none (None)."""
 
     def __init__(self, response: httpx.Response | None, reason: str, after: float | None) -> None:
         super().__init__(reason)
@@ -105,6 +106,7 @@ class Client:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = check_target(base_url, allow_insecure=allow_insecure)
+        token = check_token(token)
         self.api_prefix = "/" + api_prefix.strip("/") if api_prefix.strip("/") else ""
         self.retry_budget, self.max_attempts = retry_budget, max(1, max_attempts)
         self._secret = _Secret(token)
@@ -174,7 +176,7 @@ class Client:
             response = self._http.request(
                 call.method, call.url, params=call.params or None, json=call.body
             )
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
             reason = self._scrub(f"{type(error).__name__}: {error}".rstrip(": "))
             retryable = isinstance(error, RETRY_ERRORS)
         took = self._clock() - sent
@@ -266,7 +268,8 @@ class Client:
             message += " (" + "; ".join(f"{f}: {m}" for f, ms in errors.items() for m in ms) + ")"
         return ApiError(
             call.method, call.path, status, self._scrub(_clip(message)),
-            errors=errors, retried=call.attempts > 1, hint=self._hint(status), body=body,
+            errors=self._scrub_data(errors), retried=call.attempts > 1,
+            hint=self._hint(status), body=self._scrub_data(body),
         )  # fmt: skip
 
     def _not_json(self, call: _Call, response: httpx.Response) -> BadResponseError:
@@ -296,26 +299,52 @@ class Client:
     def _scrub(self, text: str) -> str:
         return self._secret.scrub(text)
 
+    def _scrub_data(self, data: Any) -> Any:
+        """``data`` (parsed JSON) with the token masked wherever a portal might echo it."""
+        if not self._secret.value or self._secret.value not in jsonlib.dumps(data):
+            return data
+        return jsonlib.loads(self._scrub(jsonlib.dumps(data)))
+
 
 def check_target(base_url: str, *, allow_insecure: bool = False) -> str:
     """The base URL without a trailing slash, if it is a usable portal address."""
     parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        host = parts.hostname if parts.scheme in ("http", "https") and parts.port != 0 else None
+    except ValueError:  # a port that is not a number
+        host = None
+    shown = (
+        parts._replace(netloc=f"***@{parts.netloc.rpartition('@')[2]}")
+        if "@" in parts.netloc
+        else parts
+    )
+    if not host:
         raise TargetError(
-            f"not a portal URL: {base_url!r}",
+            f"not a portal URL: {shown.geturl()!r}",
             hint="give the portal's address, like https://feedback.example.com",
         )
     if parts.username or parts.password or parts.query or parts.fragment:
         raise TargetError(
-            f"the portal URL must be a plain address: {parts.scheme}://{parts.hostname}…",
+            f"the portal URL must be a plain address: {parts.scheme}://{host}…",
             hint="leave out credentials, query and fragment; the token goes in PRODUCTLIFT_TOKEN",
         )
-    if parts.scheme == "http" and not allow_insecure and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not allow_insecure and not _loopback(host):
         raise TargetError(
-            f"refusing plain http:// for {parts.hostname}: the token would travel unencrypted",
+            f"refusing plain http:// for {host}: the token would travel unencrypted",
             hint=f"use https://{parts.netloc}{parts.path} (http:// is accepted only for localhost)",
         )
     return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
+def check_token(token: str | None) -> str | None:
+    """The token without surrounding whitespace; refused, unquoted, if no header can carry it."""
+    token = (token or "").strip() or None
+    if token is not None and not all(c in TOKEN_CHARS for c in token):
+        raise TargetError(
+            "the API token holds characters no token has (spaces, quotes, control or non-ASCII)",
+            hint="copy PRODUCTLIFT_TOKEN again from Customize > API & Webhooks",
+        )
+    return token
 
 
 def _loopback(host: str) -> bool:

@@ -132,13 +132,13 @@ class Pacer:
         elif remaining > previous or (previous == 0 and not throttled):
             # A new window opened after the previous request was handled (and after the end
             # the portal stated), and before this one was answered.
-            self._new_window(sent, received)
+            self._new_window(received)
         self.remaining = 0 if throttled else remaining
         self._last_sent = sent
         if throttled and retry_after is not None:
             self._stated_end(sent + retry_after, received + retry_after)
 
-    def _new_window(self, sent: float, received: float) -> None:
+    def _new_window(self, received: float) -> None:
         assert self._opened is not None
         earliest, latest = self._opened
         start = max(self._last_sent, self._ends[0] if self._ends else -math.inf)

@@ -80,7 +80,9 @@ def test_https_and_loopback_http_are_accepted(url: str) -> None:
         ("feedback.example.com", "https://feedback.example.com"),
         ("ftp://feedback.example.com", "https://feedback.example.com"),
         ("https://", "https://feedback.example.com"),
+        ("https://feedback.example.com:http", "https://feedback.example.com"),
         (f"https://user:{TOKEN}@feedback.example.com", "PRODUCTLIFT_TOKEN"),
+        (f"https://user:{TOKEN}@feedback.example.com:x", "https://feedback.example.com"),
         ("https://feedback.example.com/?token=x", "PRODUCTLIFT_TOKEN"),
     ],
 )
@@ -95,6 +97,22 @@ def test_unusable_targets_are_refused_with_a_hint(url: str, says: str) -> None:
 def test_plain_http_is_allowed_when_asked_for_the_in_process_sandbox() -> None:
     with Client("http://sandbox.local", None, allow_insecure=True) as client:
         assert client.base_url == "http://sandbox.local"
+
+
+def test_a_token_pasted_with_a_newline_is_used_without_it() -> None:
+    portal = Portal(answer(200, {}))
+    with Client("https://p.example.com", f" {TOKEN}\n", transport=httpx.MockTransport(portal)) as c:
+        c.get("tabs")
+    assert portal.requests[0].headers["authorization"] == f"Bearer {TOKEN}"
+
+
+@pytest.mark.parametrize("token", [f"{TOKEN} x", f"{TOKEN}\nX-Evil: 1", f"{TOKEN}é", f'{TOKEN}"'])
+def test_a_token_no_header_can_carry_is_refused_without_quoting_it(token: str) -> None:
+    with pytest.raises(TargetError) as caught:
+        Client("https://portal.example.com", token)
+    assert "PRODUCTLIFT_TOKEN" in str(caught.value.hint)
+    assert TOKEN not in str(caught.value)
+    assert TOKEN not in "".join(traceback.format_exception(caught.value))
 
 
 # -- what is sent -----------------------------------------------------------------------------
@@ -276,6 +294,7 @@ def test_the_token_appears_nowhere(caplog: pytest.LogCaptureFixture) -> None:
     texts = [caplog.text, repr(client), str(vars(client))]
     for error in failures:
         texts += [str(error), repr(error), str(error.hint), *traceback.format_exception(error)]
+        texts += [json.dumps(error.errors), json.dumps(error.body)]
     assert failures[1].status is None
     assert "refused for Bearer ***" in str(failures[1])
     for text in texts:
