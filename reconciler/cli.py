@@ -33,16 +33,21 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json", "markdown", "github")
 _verbose = False
+_handler: logging.Handler | None = None
 
 
 def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
-    global _verbose
+    """Send the reconciler's log (each HTTP request) to stderr, once per process."""
+    global _verbose, _handler
+    _verbose = value
+    log = logging.getLogger("reconciler")
+    if _handler is not None:
+        log.removeHandler(_handler)
+        _handler = None
     if value:
-        _verbose = True
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log = logging.getLogger("reconciler")
-        log.addHandler(handler)
+        _handler = logging.StreamHandler(sys.stderr)
+        _handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(_handler)
         log.setLevel(logging.INFO)
     return value
 
@@ -133,20 +138,26 @@ def _announce(target: Target, fmt: str) -> None:
 
 
 @cli.command()
-@spec_argument
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text")
 @verbose_option
-def validate(spec: str, fmt: str) -> None:
-    """Load and check the spec offline; no request is sent."""
+def validate(specs: tuple[str, ...], fmt: str) -> None:
+    """Load and check specs offline (default ./portal.yaml); no request is sent."""
+    from .errors import SpecError
     from .loader import summarize
 
-    loaded = _load(spec, fmt)
-    counts = ", ".join(f"{n} {kind}" for kind, n in summarize(loaded.spec).items())
-    message = f"{spec}: valid ({counts})"
-    if fmt == "github":
-        click.echo(f"::notice file={spec}::{message}")
-    else:
-        click.echo(message)
+    problems = []
+    for spec in specs or ("portal.yaml",):
+        try:
+            loaded = _load(spec, fmt)
+        except SpecError as error:
+            problems.extend(error.problems)
+            continue
+        counts = ", ".join(f"{n} {kind}" for kind, n in summarize(loaded.spec).items())
+        message = f"{spec}: valid ({counts})"
+        click.echo(f"::notice file={spec}::{message}" if fmt == "github" else message)
+    if problems:
+        raise SpecError(problems)
 
 
 @cli.command()

@@ -145,7 +145,7 @@ def _replace(d: Resource, live: Resource, refs: Mapping[str, Any], out: Diff) ->
         "between tabs, so it is deleted and re-created; its posts lose their section and its "
         "child sections are deleted with it"
     )
-    before = {"name": live.name, **live.attrs}
+    before = {"name": live.name, "tab": live.extra["tab"], **live.attrs}
     after = {"name": d.name, "tab": d.extra["tab"], **d.attrs}
     return Change(Action.REPLACE, "section", d.name, live.id, before, after, refs)
 

@@ -163,7 +163,7 @@ class ProductLift:
         )
 
     def _children(
-        self, roots: list[dict[str, Any]], nested: frozenset[str]
+        self, roots: list[dict[str, Any]], nested: frozenset[str], everything: bool
     ) -> list[dict[str, Any]]:
         """The portal listed root sections only: read the children the spec nests under."""
         found: list[dict[str, Any]] = []

@@ -1,0 +1,192 @@
+"""End to end through the CLI against the in-process sandbox: what a new user runs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from reconciler.sandbox import Sandbox
+
+from .conftest import EXAMPLE, Runner
+
+
+@contextmanager
+def portal(url: str) -> Iterator[httpx.Client]:
+    """Talk to the sandbox behind ``sandbox:PATH`` directly, as someone editing by hand."""
+    box = Sandbox(Path(url.removeprefix("sandbox:")), rate_limit=None)
+    try:
+        with httpx.Client(base_url="http://sandbox.local/api/v1", transport=box.transport()) as c:
+            yield c
+    finally:
+        box.close()
+
+
+def data(client: httpx.Client, path: str) -> Any:
+    response = client.get(path)
+    response.raise_for_status()
+    return response.json()["data"]
+
+
+def test_example_applies_then_plans_clean(run: Runner, sandbox_url: str) -> None:
+    first = run("apply", EXAMPLE, "--auto-approve", "--url", sandbox_url)
+    assert first.code == 0, first.err
+    assert "Apply complete" in first.out
+    again = run("plan", EXAMPLE, "--detailed-exitcode", "--url", sandbox_url)
+    assert again.code == 0, again.out + again.err
+    assert "No changes" in again.out
+
+
+def test_default_target_is_the_local_sandbox_and_says_so(
+    run: Runner, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("plan", EXAMPLE)
+    assert result.code == 0, result.err
+    assert "sandbox" in result.err.splitlines()[0]
+    assert (tmp_path / ".reconciler" / "sandbox.db").exists()
+
+
+def test_ci_without_target_is_an_error_not_the_sandbox(
+    run: Runner, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("plan", EXAMPLE, env={"CI": "true"})
+    assert result.code == 1
+    assert "CI" in result.err
+    assert not (tmp_path / ".reconciler").exists()
+
+
+def test_drift_shows_one_change_and_apply_puts_it_back(run: Runner, sandbox_url: str) -> None:
+    assert run("apply", EXAMPLE, "--auto-approve", "--url", sandbox_url).code == 0
+    with portal(sandbox_url) as client:
+        bug = next(c for c in data(client, "categories") if c["name"] == "Bug")
+        client.patch(f"categories/{bug['id']}", json={"color": "#000000"}).raise_for_status()
+    drift = run("plan", EXAMPLE, "--detailed-exitcode", "--format", "json", "--url", sandbox_url)
+    assert drift.code == 2
+    doc = json.loads(drift.out)
+    assert [(c["action"], c["kind"], c["name"]) for c in doc["changes"]] == [
+        ("update", "category", "Bug")
+    ]
+    assert doc["changes"][0]["before"] == {"color": "#000000"}
+    assert run("apply", EXAMPLE, "--auto-approve", "--url", sandbox_url).code == 0
+    assert run("plan", EXAMPLE, "--detailed-exitcode", "--url", sandbox_url).code == 0
+
+
+def test_json_plan_is_alone_on_stdout(run: Runner, sandbox_url: str) -> None:
+    result = run("plan", EXAMPLE, "--format", "json", "--url", sandbox_url)
+    assert result.code == 0
+    doc = json.loads(result.out)
+    assert doc["format_version"] == 1
+    assert doc["target"] == sandbox_url
+    assert doc["fingerprint"].startswith("sha256:")
+    assert set(doc) == {
+        "format_version",
+        "target",
+        "fingerprint",
+        "changes",
+        "unmanaged",
+        "warnings",
+        "summary",
+    }
+    assert doc["summary"]["create"] == len(doc["changes"])
+    assert sandbox_url in result.err
+
+
+def test_apply_without_terminal_needs_auto_approve(run: Runner, sandbox_url: str) -> None:
+    result = run("apply", EXAMPLE, "--url", sandbox_url)
+    assert result.code == 1
+    assert "--auto-approve" in result.err
+    assert not Path(sandbox_url.removeprefix("sandbox:")).exists()
+
+
+def test_export_then_plan_is_clean_and_recreates_elsewhere(
+    run: Runner, sandbox_url: str, tmp_path: Path
+) -> None:
+    assert run("apply", EXAMPLE, "--auto-approve", "--url", sandbox_url).code == 0
+    exported = tmp_path / "exported.yaml"
+    assert run("export", "--out", exported, "--url", sandbox_url).code == 0
+    assert run("validate", exported).code == 0
+    assert run("plan", exported, "--detailed-exitcode", "--url", sandbox_url).code == 0
+    other = f"sandbox:{tmp_path / 'other.db'}"
+    assert run("apply", exported, "--auto-approve", "--url", other).code == 0
+    again = tmp_path / "again.yaml"
+    assert run("export", "--out", again, "--url", other).code == 0
+    assert again.read_text() == exported.read_text()
+
+
+def test_delete_threshold_refuses_and_names_kind_and_counts(
+    run: Runner, sandbox_url: str, write_spec: Any
+) -> None:
+    five = "\n".join(f"  - name: Cat {i}" for i in range(5))
+    assert (
+        run(
+            "apply",
+            write_spec(f"version: 1\ncategories:\n{five}\n"),
+            "--auto-approve",
+            "--url",
+            sandbox_url,
+        ).code
+        == 0
+    )
+    pruned = write_spec("version: 1\nprune: true\ncategories:\n  - name: Cat 0\n", "pruned.yaml")
+    refused = run("apply", pruned, "--auto-approve", "--url", sandbox_url)
+    assert refused.code == 1
+    assert "4 of 5" in refused.err and "category" in refused.err
+    allowed = run(
+        "apply", pruned, "--auto-approve", "--delete-threshold", "100", "--url", sandbox_url
+    )
+    assert allowed.code == 0, allowed.err
+
+
+def test_stale_saved_plan_is_refused(run: Runner, sandbox_url: str, tmp_path: Path) -> None:
+    saved = tmp_path / "plan.json"
+    assert run("plan", EXAMPLE, "--out", saved, "--url", sandbox_url).code == 0
+    with portal(sandbox_url) as client:
+        client.post("categories", json={"name": "Bug", "color": "#123456"}).raise_for_status()
+    stale = run("apply", EXAMPLE, "--plan", saved, "--auto-approve", "--url", sandbox_url)
+    assert stale.code == 1
+    assert "stale" in stale.err
+    assert "category 'Bug'" in stale.err
+
+
+def test_saved_plan_applies_when_fresh(run: Runner, sandbox_url: str, tmp_path: Path) -> None:
+    saved = tmp_path / "plan.json"
+    assert run("plan", EXAMPLE, "--out", saved, "--url", sandbox_url).code == 0
+    applied = run("apply", EXAMPLE, "--plan", saved, "--auto-approve", "--url", sandbox_url)
+    assert applied.code == 0, applied.err
+    assert run("plan", EXAMPLE, "--detailed-exitcode", "--url", sandbox_url).code == 0
+
+
+def test_unknown_member_email_fails_before_any_write(
+    run: Runner, sandbox_url: str, write_spec: Any
+) -> None:
+    spec = write_spec(
+        "version: 1\ncategories:\n  - name: Bug\ngroups:\n  - name: Beta\n"
+        "    members: [alice@example.com, nobody@example.com]\n"
+    )
+    result = run("apply", spec, "--auto-approve", "--url", sandbox_url)
+    assert result.code == 1
+    assert "nobody@example.com" in result.err
+    with portal(sandbox_url) as client:
+        assert data(client, "categories") == []
+
+
+def test_lost_responses_converge_without_duplicates(run: Runner, sandbox_url: str) -> None:
+    faults = {"RECONCILER_SANDBOX_FAULTS": "lose=0.3,seed=7"}
+    codes = [
+        run("apply", EXAMPLE, "--auto-approve", "--url", sandbox_url, env=faults).code
+        for _ in range(3)
+    ]
+    assert 0 in codes
+    assert run("plan", EXAMPLE, "--detailed-exitcode", "--url", sandbox_url).code == 0
+    with portal(sandbox_url) as client:
+        for path, field in (("categories", "name"), ("tags", "tag"), ("groups", "name")):
+            names = [item[field].casefold() for item in data(client, path)]
+            assert len(names) == len(set(names)), path
+        titles = [(s["tab_id"], s["parent_id"], s["title"]) for s in data(client, "sections")]
+        assert len(titles) == len(set(titles))
