@@ -25,7 +25,7 @@ class Call:
 
     @property
     def portal_id(self) -> int:
-        return int(self.store.meta("portal_id") or 1)
+        return self.store.portal_id
 
     def row_by_int(self, table: str, model: str, name: str = "id") -> Row:
         """The row whose integer id is the path parameter ``name``, or a Laravel 404."""

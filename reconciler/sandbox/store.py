@@ -54,6 +54,7 @@ class Store:
                 f"{self.path} is not a usable sandbox database: {error}",
                 hint="point --db at another file, or delete this one to start afresh",
             ) from None
+        self.portal_id = int(self.meta("portal_id") or 1)
 
     def _prepare(self) -> None:
         if self.path != MEMORY:
