@@ -39,7 +39,9 @@ log = logging.getLogger("reconciler.http")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-BACKOFF = tenacity.wait_exponential(multiplier=0.5, max=30.0) + tenacity.wait_random(0, 0.5)
+def backoff(base: float) -> tenacity.wait.wait_base:
+    """Exponential backoff from ``base`` seconds, capped at 30 s, with jitter."""
+    return tenacity.wait_exponential(multiplier=base, max=30.0) + tenacity.wait_random(0, base)
 
 HINTS = {
     401: "check PRODUCTLIFT_TOKEN (the portal's API token, from Customize > API & Webhooks)",
@@ -102,6 +104,7 @@ class Client:
         timeout: float = 30.0,
         retry_budget: float = 300.0,
         max_attempts: int = 8,
+        backoff_base: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -111,6 +114,7 @@ class Client:
         self.retry_budget, self.max_attempts = retry_budget, max(1, max_attempts)
         self._secret = _Secret(token)
         self._sleep, self._clock = sleep, clock
+        self._backoff = backoff(backoff_base)
         self._pacer = Pacer()
         self.counts: Counter[str] = Counter()
         self.retries = 0
@@ -221,7 +225,7 @@ class Client:
     def _planned_wait(self, state: tenacity.RetryCallState) -> float:
         last = _last(state)
         if last.wait is None:
-            last.wait = last.retry_after if last.retry_after is not None else BACKOFF(state)
+            last.wait = last.retry_after if last.retry_after is not None else self._backoff(state)
         return last.wait
 
     def _should_stop(self, state: tenacity.RetryCallState) -> bool:

@@ -78,8 +78,12 @@ def open_provider(target: Target, env: Mapping[str, str] | None = None) -> Produ
             rate_limit=int(limit) if limit.strip() not in ("", "0") else None,
             faults=Faults.parse(faults) if faults else None,
         )
-        client = Client(
-            "http://sandbox.local", None, transport=box.transport(), allow_insecure=True
+        client = Client(  # no network in between: a lost answer is worth retrying at once
+            "http://sandbox.local",
+            None,
+            transport=box.transport(),
+            allow_insecure=True,
+            backoff_base=0.01,
         )
         return ProductLift(client, target.url, closers=(box.close,))
     token = env.get("PRODUCTLIFT_TOKEN") or None
