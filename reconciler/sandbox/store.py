@@ -37,13 +37,13 @@ class Store:
         self.path = str(path)
         self._wall = wall
         self._last = datetime.min.replace(tzinfo=UTC)
-        if self.path != MEMORY:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if self.path != MEMORY:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=10.0
             )
-        except sqlite3.Error as error:
+        except (OSError, sqlite3.Error) as error:
             raise TargetError(f"cannot open the sandbox database {self.path}: {error}") from None
         self.conn.row_factory = sqlite3.Row
         try:

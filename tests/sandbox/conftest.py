@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sandbox_helpers import TOKEN, WAYS, FakeClock, connect
 
 from reconciler.sandbox import Sandbox
+
+from .sandbox_helpers import TOKEN, WAYS, FakeClock, connect
 
 
 @pytest.fixture

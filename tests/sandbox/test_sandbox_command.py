@@ -13,9 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from sandbox_helpers import SSL
 
 from reconciler.sandbox.command import sandbox
+
+from .sandbox_helpers import SSL
 
 SECRET = "s3cr3t-token-for-tests"
 LAUNCH = "from reconciler.sandbox.command import sandbox; sandbox()"

@@ -6,10 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_helpers import TOKEN, connect
 
 from reconciler.errors import TargetError
 from reconciler.sandbox import Fault, Faults, Sandbox
+
+from .sandbox_helpers import TOKEN, connect
 
 pytestmark = pytest.mark.faults
 CATEGORY = {"name": "Bug", "color": "#ABDEE6"}

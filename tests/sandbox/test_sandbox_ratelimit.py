@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sandbox_helpers import TOKEN, FakeClock, connect
 
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.ratelimit import RateLimiter
+
+from .sandbox_helpers import TOKEN, FakeClock, connect
 
 
 def remaining(response: httpx.Response) -> tuple[str, str]:

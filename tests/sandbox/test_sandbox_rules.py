@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_helpers import connect
 
 from reconciler.sandbox import Sandbox
+
+from .sandbox_helpers import TOKEN, connect
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 NAMED = [  # (path, update method, name field, extra fields for a create)
@@ -216,3 +217,18 @@ def test_a_failed_write_changes_nothing(box: Sandbox, local: httpx.Client) -> No
     local.post("categories", json={"name": "B", "color": "#ABDEE6"})
     assert local.get("categories").json()["data"] == []
     assert box.writes.total() == 0
+
+
+def test_the_plain_object_answers_one_request(box: Sandbox) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    body = b'{"name": "Bug", "color": "#ABDEE6"}'
+    reply = box.handle("POST", "/api/v1/categories", "", auth, body)
+    assert (reply.status, reply.fault) == (200, None)
+    assert reply.headers["content-type"] == "application/json"
+    assert reply.json() == {"data": {"id": 1, "name": "Bug", "color": "#ABDEE6"}}
+    query = box.handle("GET", "/api/v1/users", "limit=2", auth)
+    assert len(query.json()["data"]) == 2
+    head = box.handle("HEAD", "/api/v1/categories", "", auth)
+    assert (head.status, head.body) == (200, b"")
+    assert box.stats[("POST", "/api/v1/categories")] == 1
+    assert box.writes.total() == 1

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_helpers import connect
 
 from reconciler.sandbox import Sandbox
+
+from .sandbox_helpers import connect
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_helpers import SSL, TOKEN, connect
 
 from reconciler.errors import TargetError
 from reconciler.sandbox import DEFAULT_DB, Sandbox
 from reconciler.sandbox.server import start_server
+
+from .sandbox_helpers import SSL, TOKEN, connect
 
 
 def test_state_survives_between_two_sandboxes_on_one_file(tmp_path: Path) -> None:
@@ -107,3 +108,11 @@ def test_ids_are_indexed_and_names_unique_in_the_schema(box: Sandbox) -> None:
         "EXPLAIN QUERY PLAN SELECT 1 FROM categories WHERE name_key IS ? LIMIT 1", ("x",)
     ).fetchall()
     assert "USING COVERING INDEX" in " ".join(str(tuple(row)) for row in plan)
+
+
+def test_a_path_that_cannot_hold_a_database_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(TargetError, match="cannot open the sandbox database"):
+        Sandbox(tmp_path / "file" / "portal.db")
+    with pytest.raises(TargetError, match="cannot open the sandbox database"):
+        Sandbox(tmp_path)  # a directory

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sandbox_helpers import connect
 
 from reconciler.sandbox import Sandbox
+
+from .sandbox_helpers import connect
 
 DEMO = ["alice", "bob", "carol", "dave", "erin"]
 
@@ -57,7 +58,7 @@ def test_users_page_with_limit_and_skip(local: httpx.Client) -> None:
     ],
 )
 def test_users_paging_is_validated(
-    local: httpx.Client, params: dict[str, object], field: str, message: str
+    local: httpx.Client, params: dict[str, int | str], field: str, message: str
 ) -> None:
     response = local.get("users", params=params)
     assert response.status_code == 422
