@@ -291,7 +291,8 @@ def _run_apply(result: Plan, provider: ProductLift, out: Console) -> None:
 
     def applied(index: int, done: Applied) -> None:
         line = change_line(done.change)
-        line.append(" done" + (f" (id {done.id})" if done.id is not None else ""), style="dim")
+        outcome = f" {done.change.action.value}d" + (f" (id {done.id})" if done.id else "")
+        line.append(outcome, style="dim")
         progress.console.print(line) if not progress.disable else out.print(line)
         progress.advance(task)
 
@@ -331,10 +332,14 @@ def sandbox() -> None:
     """The local ProductLift-compatible portal."""
 
 
-@sandbox.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@sandbox.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
 @click.pass_context
 def serve(ctx: click.Context) -> None:
-    """Run the sandbox portal over HTTP (see `reconciler sandbox serve --help`)."""
+    """Run the sandbox portal over HTTP until Ctrl-C (--port, --db, --token, ...)."""
+    # the real command lives with the sandbox; imported here so --help stays fast
     from .sandbox.command import sandbox as real
 
     real.main(args=["serve", *ctx.args], prog_name="reconciler sandbox", standalone_mode=False)
