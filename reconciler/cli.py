@@ -164,9 +164,7 @@ def validate(specs: tuple[str, ...], fmt: str) -> None:
 @spec_argument
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan as JSON.")
-@click.option(
-    "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes (drift)."
-)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes (drift).")
 @url_option
 @verbose_option
 def plan(spec: str, fmt: str, out: str | None, detailed_exitcode: bool, url: str | None) -> None:
@@ -308,7 +306,9 @@ def _run_apply(result: Plan, provider: ProductLift, out: Console) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout).")
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout)."
+)
 @url_option
 @verbose_option
 def export(out: str | None, url: str | None) -> None:

@@ -7,8 +7,8 @@ optional one-line hint, so the CLI never has to guess::
     ├── SpecError                   the spec is invalid (carries every Problem found)
     ├── TargetError                 no usable target (URL, token, CI without a target)
     ├── ApiError                    the portal answered an error, or could not be reached
-    │   └── BadResponseError        the portal answered something that is not what the API promises
-    ├── PlanError                   the plan cannot be built (unknown member email, missing tab, ...)
+    │   └── BadResponseError        the portal answered what the API does not promise
+    ├── PlanError                   the plan cannot be built (unknown member email, missing tab)
     ├── UnsafePlanError             the delete threshold refused the plan
     ├── StalePlanError              a saved plan no longer matches the portal or the spec
     ├── ApplyError                  apply stopped part-way (carries what was done)
