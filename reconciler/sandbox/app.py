@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -130,7 +131,8 @@ def _clean(key: str, value: Any) -> Any:
 
 
 def dispatch(store: Store, route: Route, params: dict[str, str], query: str, body: bytes) -> Answer:
-    """Run ``route``'s handler; a write is one transaction. Errors become their answer."""
+    """Run ``route``'s handler; a write is one transaction. Errors become their answer
+    (a database failure, rolled back, becomes Laravel's 500)."""
     call = Call(store, params, read_input(query, body))
     try:
         if route.method in WRITE_METHODS:
@@ -139,3 +141,5 @@ def dispatch(store: Store, route: Route, params: dict[str, str], query: str, bod
         return route.handler(call)
     except HttpError as error:
         return error.status, error.payload
+    except sqlite3.Error:  # locked by another process past the timeout, disk full, ...
+        return 500, {"message": "Server Error"}

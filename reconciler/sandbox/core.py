@@ -2,9 +2,9 @@
 
 ``Sandbox.handle`` is the single implementation behind both ways in: the in-process httpx
 transport (``Sandbox.transport()``) and the HTTP server (``server.py``). Per request, in order:
-the rate limiter counts it (429 past the budget), the route is matched (404/405), the fault
-injector draws (a 5xx, or a dropped connection before acting), the bearer token is checked
-(401), then the handler runs in its own transaction. Every answer carries the rate-limit
+the rate limiter counts it, the route is matched (404/405), past the budget the answer is 429,
+the fault injector draws (a 5xx, or a dropped connection before acting), the bearer token is
+checked (401), then the handler runs in its own transaction. Every answer carries the rate-limit
 headers. A ``Reply`` with a ``fault`` set must not be delivered: the transport drops or stalls
 the connection instead (after the write, for LOSE and some TIMEOUTs).
 """

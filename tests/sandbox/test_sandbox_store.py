@@ -116,3 +116,19 @@ def test_a_path_that_cannot_hold_a_database_is_refused(tmp_path: Path) -> None:
         Sandbox(tmp_path / "file" / "portal.db")
     with pytest.raises(TargetError, match="cannot open the sandbox database"):
         Sandbox(tmp_path)  # a directory
+
+
+def test_a_locked_database_answers_500_and_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "portal.db"
+    with Sandbox(db) as box:
+        box.store.conn.execute("PRAGMA busy_timeout = 0")
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            reply = box.handle("POST", "/api/v1/tags", body=b'{"tag": "editor"}')
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert (reply.status, reply.json()) == (500, {"message": "Server Error"})
+        assert box.writes.total() == 0
+        assert box.handle("GET", "/api/v1/tags").json() == {"data": []}
