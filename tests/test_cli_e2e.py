@@ -136,7 +136,8 @@ def test_delete_threshold_refuses_and_names_kind_and_counts(
     pruned = write_spec("version: 1\nprune: true\ncategories:\n  - name: Cat 0\n", "pruned.yaml")
     refused = run("apply", pruned, "--auto-approve", "--url", sandbox_url)
     assert refused.code == 1
-    assert "4 of 5" in refused.err and "category" in refused.err
+    assert "4 of 5" in refused.err
+    assert "category" in refused.err
     allowed = run(
         "apply", pruned, "--auto-approve", "--delete-threshold", "100", "--url", sandbox_url
     )
