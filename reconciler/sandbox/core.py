@@ -113,6 +113,8 @@ class Sandbox:
         lowered = {k.lower(): v for k, v in (headers or {}).items()}
         with self._lock:
             reply = self._handle(method, path, query, lowered, body)
+        if self.faults is not None and self.faults.latency > 0:
+            time.sleep(self.faults.latency)  # outside the lock: other requests go on
         if method == "HEAD":
             reply = Reply(reply.status, reply.headers, b"", reply.fault, reply.delay)
         return reply

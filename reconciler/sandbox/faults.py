@@ -8,6 +8,9 @@ of the requests:
 - ``reset``   drop the connection before doing anything;
 - ``lose``    perform a write (POST, PUT, PATCH, DELETE), then drop the connection (reads pass);
 - ``timeout`` time out: a write is performed first half of the time (a second draw decides).
+
+``latency`` (seconds, no draw) makes every answer that long in coming, after the request was
+handled: a slow portal, so that a run can be interrupted between two writes.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ _ALIASES = {
     "timeout": "timeout_rate",
     "delay": "timeout_delay",
     "timeout_delay": "timeout_delay",
+    "latency": "latency",
     "seed": "seed",
 }
 _RATES = ("error_rate", "reset_rate", "lose_rate", "timeout_rate")
@@ -57,7 +61,7 @@ class Faults:
     """Rates (0..1, summing to at most 1) of each fault; all off by default.
 
     ``timeout_delay`` is how long the HTTP server sleeps before dropping a timed-out request
-    (set it above the client's read timeout).
+    (set it above the client's read timeout). ``latency`` is how long every answer takes.
     """
 
     error_rate: float = 0.0
@@ -66,6 +70,7 @@ class Faults:
     timeout_rate: float = 0.0
     seed: int | None = None
     timeout_delay: float = 10.0
+    latency: float = 0.0
     _rng: random.Random = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,13 +82,16 @@ class Faults:
             raise TargetError("sandbox faults: the rates add up to more than 1")
         if self.timeout_delay < 0:
             raise TargetError("sandbox faults: timeout_delay must not be negative")
+        if not 0.0 <= self.latency <= 60.0:
+            raise TargetError("sandbox faults: latency must be between 0 and 60 seconds")
         self._rng = random.Random(self.seed)
 
     @classmethod
     def parse(cls, text: str) -> Faults:
         """Faults from ``"error=0.1,lose=0.05,reset=0,timeout=0,seed=3,delay=2"``.
 
-        Keys: ``error`` (or ``fail``), ``lose``, ``reset``, ``timeout``, ``seed``, ``delay``;
+        Keys: ``error`` (or ``fail``), ``lose``, ``reset``, ``timeout``, ``seed``, ``delay``,
+        ``latency``;
         the full field names (``error_rate``, ...) work too.
         """
         values: dict[str, float | int] = {}
@@ -96,7 +104,8 @@ class Faults:
             if not sep or not attr:
                 raise TargetError(
                     f"sandbox faults: cannot read {part.strip()!r} in {text!r}",
-                    hint="use KEY=VALUE pairs with keys error, lose, reset, timeout, seed, delay",
+                    hint="use KEY=VALUE pairs with keys error, lose, reset, timeout, seed, delay, "
+                    "latency",
                 )
             try:
                 values[attr] = int(raw) if attr == "seed" else float(raw)
