@@ -91,6 +91,13 @@ def sandbox() -> None:
     help="How long a timed-out request hangs, seconds.",
 )
 @click.option("--seed", type=int, default=None, help="Seed for the fault draws (repeatable).")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    help="Log each request to stderr (serve always does; accepted like on every command).",
+)
 def serve(
     port: int,
     host: str,
