@@ -86,8 +86,12 @@ def _named(kind: Kind, name: str, attrs: dict[str, object], renamed: Sequence[st
 def _sections(
     sections: Sequence[Section], parent: Resource | None, tab: str | None, tabs: Sequence[str]
 ) -> Iterator[Resource]:
-    """Pre-order walk: every parent before its children, siblings in spec order."""
-    previous: str | None = None
+    """Pre-order walk: every parent before its children, siblings in spec order.
+
+    A section's ``after`` is the preceding sibling: same parent, or at the top level the
+    preceding top-level section of the same tab (the API refuses an ``after_id`` elsewhere).
+    """
+    previous: dict[str, str] = {}  # by tab key: the preceding sibling's identity
     for position, section in enumerate(sections):
         slug = section.tab or tab or ""
         prefix = parent.name if parent is not None else slug
@@ -100,11 +104,11 @@ def _sections(
             parent=parent.name if parent is not None else None,
             renamed_from=tuple(_old_path(old, prefix, tabs) for old in section.renamed_from),
             position=position,
-            extra={"tab": slug, "title": section.title, "after": previous},
+            extra={"tab": slug, "title": section.title, "after": previous.get(key(slug))},
         )
         yield node
         yield from _sections(section.sections, node, slug, tabs)
-        previous = name
+        previous[key(slug)] = name
 
 
 def _old_path(old: str, prefix: str, tabs: Sequence[str]) -> str:
