@@ -165,10 +165,10 @@ def _unknown_key(loc: tuple[int | str, ...]) -> str:
 
 def _value_message(kind: str, name: str, error: ErrorDetails) -> str:
     value, ctx = error.get("input"), error.get("ctx") or {}
+    quote = "; put it in quotes" if isinstance(value, int | float | dt.date) else ""
     if kind == "string_type":
         if value is None:
             return f"{name} cannot be null"
-        quote = "; put it in quotes" if isinstance(value, int | float | dt.date) else ""
         return f"{name}: expected a string, got {_describe(value)}{quote}"
     if kind in ("string_too_short", "string_too_long"):
         return _length_message(kind, name, str(value), ctx)
@@ -177,8 +177,9 @@ def _value_message(kind: str, name: str, error: ErrorDetails) -> str:
     if kind == "list_type":
         return f"{name}: expected a list, got {_describe(value)}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        what = "a tag name or a mapping" if "Tag" in error["loc"] else "a mapping"
-        return f"{name}: expected {what}, got {_describe(value)}"
+        if "Tag" in error["loc"]:
+            return f"{name}: expected a tag name or a mapping, got {_describe(value)}{quote}"
+        return f"{name}: expected a mapping, got {_describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
         return f"{name}: expected true or false, got {_describe(value)}"
     if kind == "literal_error" and name == "version":
@@ -220,5 +221,7 @@ def _describe(value: Any) -> str:
         return f"the number {value}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
+    if isinstance(value, str) and len(value) <= 40:
+        return f"the string '{value}'"
     kinds = {str: "a string", list: "a list", dict: "a mapping", bytes: "binary data"}
     return next((v for t, v in kinds.items() if isinstance(value, t)), type(value).__name__)

@@ -62,6 +62,8 @@ class _Model(BaseModel):
 
 
 class Portal(_Model):
+    """Where the portal is; optional (the target can come from --url or PRODUCTLIFT_URL)."""
+
     url: str | None = Field(default=None, description="Portal URL; --url and PRODUCTLIFT_URL win")
 
 
@@ -76,10 +78,14 @@ class Prune(_Model):
 
 
 class Tab(_Model):
+    """A tab of the portal, by slug. Tabs are read-only: they must already exist."""
+
     slug: Slug = Field(description="Slug of an existing tab (tabs are read-only)")
 
 
 class Category(_Model):
+    """A post category, identified by name (case-insensitive)."""
+
     name: Name
     color: SetColor = None
     renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
@@ -88,6 +94,8 @@ class Category(_Model):
 
 
 class Status(_Model):
+    """A post status on one tab, identified by name (case-insensitive)."""
+
     name: Name
     color: SetColor = None
     tab: Slug | None = Field(default=None, description="Slug of the tab the status belongs to")
@@ -97,11 +105,15 @@ class Status(_Model):
 
 
 class Tag(_Model):
+    """A tag, identified by its text (case-insensitive)."""
+
     name: Name
     renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
 
 
 class Section(_Model):
+    """A roadmap section of a tab; identified by tab, parent path and title."""
+
     title: Name
     tab: Slug | None = Field(
         default=None, description="Required on top-level sections; children stay in their tab"
@@ -120,6 +132,8 @@ class Section(_Model):
 
 
 class Group(_Model):
+    """A user group; its members list, when given, is the whole membership."""
+
     name: Name
     description: Description | None = None
     members: list[Email] | None = Field(

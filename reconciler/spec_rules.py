@@ -161,6 +161,10 @@ class _Rules:
                     within = f"under '{parent}'" if parent else f"in tab '{here}'"
                     message = f"duplicate section '{title[0]}' {within} (first at line {first})"
                     self._problem(title[1], message)
+                elif ("section", key(path)) in self.index:
+                    line = self.index[("section", key(path))][0]
+                    message = f"section path '{path}' is also the path of the section at line"
+                    self._problem(title[1], f"{message} {line} (a '/' in a title is ambiguous)")
                 else:
                     siblings[scope] = title[1]
                     self.index[("section", key(path))] = pos

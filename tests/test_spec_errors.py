@@ -1,0 +1,241 @@
+"""Every user mistake in a spec is reported as FILE:LINE:COL: message, all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconciler.errors import SpecError
+from reconciler.loader import LoadedSpec, load_spec, parse_spec
+
+SPECS = Path(__file__).parent / "specs"
+
+# fixture → the problems it must report, as "LINE:COL: message", in file order
+EXPECTED: dict[str, list[str]] = {
+    "bad-yaml-syntax": [
+        "6:1: YAML syntax error: found unexpected end of stream"
+        " (while scanning a quoted scalar at line 4)"
+    ],
+    "bad-duplicate-key": ["5:5: duplicate key 'color' (first at line 4)"],
+    "bad-unknown-key": ["4:5: unknown key 'colour'; did you mean 'color'?"],
+    "bad-unknown-top-level-key": ["2:1: unknown key 'categorys'; did you mean 'categories'?"],
+    "bad-prune": ["4:3: unknown key 'tag'; did you mean 'tags'?"],
+    "bad-expected-list": ["2:7: tags: expected a list, got the string 'editor'"],
+    "bad-expected-string": ["3:11: name: expected a string, got the number 2024; put it in quotes"],
+    "bad-expected-mapping": ["3:5: categories: expected a mapping, got the string 'Bug'"],
+    "bad-expected-boolean": ["7:13: hidden: expected true or false, got the string 'sometimes'"],
+    "bad-name-too-short": ["3:11: name 'B' is too short (1 character; names are 2 to 60)"],
+    "bad-name-too-long": [
+        "3:11: name 'A group name that goes on and on well past the sixty characters the API"
+        " allows' is too long (78 characters; names are 2 to 60)"
+    ],
+    "bad-name-spaces": [
+        "3:5: tag 'editor ' starts or ends with a space or spans lines (the portal trims it)"
+    ],
+    "bad-color": ["4:12: color 'red' is not a colour like #RRGGBB"],
+    "bad-color-null": [
+        "7:12: color cannot be null: the API cannot clear a colour; leave the key out to keep it"
+    ],
+    "bad-name-null": ["3:11: name cannot be null"],
+    "bad-duplicate-category": ["6:11: duplicate category 'bug' (first at line 3)"],
+    "bad-duplicate-status": ["8:11: duplicate status 'PLANNED' (first at line 6)"],
+    "bad-duplicate-tag": ["4:11: duplicate tag 'Editor' (first at line 3)"],
+    "bad-duplicate-group": ["4:11: duplicate group 'beta Testers' (first at line 3)"],
+    "bad-duplicate-section": [
+        "9:16: duplicate section 'backend' under 'roadmap/Now' (first at line 8)",
+        "14:12: duplicate section 'now' in tab 'roadmap' (first at line 5)",
+    ],
+    "bad-duplicate-tab": ["4:11: tab 'roadmap' listed twice (first at line 3)"],
+    "bad-renamed-from-other": ["5:26: renamed_from 'bug' names another category (line 3)"],
+    "bad-renamed-from-claimed-twice": [
+        "6:20: 'Editing' is already claimed by renamed_from of 'editor' (first at line 4)"
+    ],
+    "bad-renamed-from-section": [
+        "9:20: renamed_from 'Now' names another section (line 5)",
+        "9:25: renamed_from 'roadmap/now' names another section (line 5)",
+    ],
+    "bad-section-path-ambiguous": [
+        "9:12: section path 'roadmap/web/mobile' is also the path of the section at line 8"
+        " (a '/' in a title is ambiguous)"
+    ],
+    "bad-unknown-tab-status": [
+        "6:10: tab 'roadmapp' is not listed under tabs; did you mean 'roadmap'?"
+    ],
+    "bad-unknown-tab-section": [
+        "6:10: tab 'wish-list' is not listed under tabs; add '- slug: wish-list' to tabs"
+    ],
+    "bad-section-without-tab": ["5:5: top-level section 'Now' needs a tab"],
+    "bad-nested-section-other-tab": [
+        "12:14: tab 'wish-list' differs from the parent section's tab 'roadmap'; leave it out"
+    ],
+    "bad-member-not-email": ["6:9: members: 'bob' is not an email address"],
+    "bad-member-twice": [
+        "4:51: member 'Alice@Example.com' listed twice in group 'Beta testers' (first at line 4)"
+    ],
+    "bad-version-unsupported": ["1:10: unsupported version 2; this reconciler reads version 1"],
+    "bad-version-string": ["1:10: version must be the number 1, not the string '1'"],
+    "bad-version-missing": ["1:1: missing 'version: 1' (the format version of the spec)"],
+    "bad-empty": ["1:1: the spec is empty; it needs at least 'version: 1'"],
+    "bad-not-mapping": ["1:1: the spec must be a mapping (version: 1, tabs: ...), not a list"],
+    "bad-multiple-documents": ["2:1: a spec is one YAML document, not several"],
+    "bad-description-too-long": [
+        "7:18: description is 256 characters long; the API accepts at most 255"
+    ],
+    "bad-icon-too-long": ["7:11: icon is 56 characters long; the API accepts at most 50"],
+    "bad-alias": ["6:5: YAML aliases (*bug) are not supported; write the value out"],
+    "bad-yaml-tag": ["3:11: unsupported YAML tag '!!python/object:os.system'"],
+    "bad-not-utf8": ["3:8: not UTF-8 (byte 0xe9); save as UTF-8"],
+    "bad-binary": ["3:7: binary data (a NUL byte); a spec is UTF-8 text"],
+    "bad-several": [
+        "6:5: unknown key 'colour'; did you mean 'color'?",
+        "7:11: duplicate category 'bug' (first at line 5)",
+        "11:10: tab 'wish-list' is not listed under tabs; add '- slug: wish-list' to tabs",
+        "12:16: tag 'e' is too short (1 character; names are 2 to 60)",
+        "14:5: top-level section 'Now' needs a tab",
+        "17:34: members: 'alice' is not an email address",
+    ],
+}
+
+
+def problems_of(path: Path | str) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_mistake_is_reported_at_its_place(name: str) -> None:
+    path = SPECS / f"{name}.yaml"
+    assert problems_of(path) == [f"{path}:{line}" for line in EXPECTED[name]]
+
+
+def test_every_mistake_fixture_has_its_expectation() -> None:
+    fixtures = {p.stem for p in SPECS.glob("bad-*.yaml")}
+    assert fixtures == set(EXPECTED)
+
+
+def test_several_mistakes_are_reported_together_in_the_message() -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec(SPECS / "bad-several.yaml")
+    assert len(caught.value.problems) == 6
+    assert str(caught.value).count("bad-several.yaml:") == 6
+    assert caught.value.hint is not None
+    assert caught.value.hint.startswith("6 problems")
+
+
+def test_path_is_shown_as_the_user_gave_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(SPECS)
+    assert problems_of("bad-color.yaml") == [
+        "bad-color.yaml:4:12: color 'red' is not a colour like #RRGGBB"
+    ]
+
+
+def test_missing_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "portal.yaml"
+    assert problems_of(path) == [f"{path}:1:1: cannot read the spec: No such file or directory"]
+
+
+def test_type_errors_and_rule_problems_come_together() -> None:
+    text = "version: 1\ncategories:\n  - name: Bug\n    color: 12\n  - name: BUG\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "p.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "p.yaml:4:12: color: expected a string, got the number 12; put it in quotes",
+        "p.yaml:5:11: duplicate category 'BUG' (first at line 3)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "spot", "fragment"),
+    [
+        ("version: 1\ntags: [editor, *x]\n", "2:16", "YAML aliases (*x) are not supported"),
+        ("version: 1\n  tags: []\n", "2:7", "YAML syntax error: mapping values are not allowed"),
+        ("version: 1\ntags: [a\x07b]\n", "2:9", "character U+0007 is not allowed in YAML"),
+        ("version: 1\n? [a]\n: 1\n", "2:3", "a key must be a plain name, not a list"),
+        ("version: 1\n<<: {tags: []}\n", "2:1", "merge keys (<<) are not supported"),
+        ("version: 1\nportal: https://x.example\n", "2:9", "portal: expected a mapping"),
+        ("version: 1\ntags: [2024-01-01]\n", "2:8", "got the date 2024-01-01; put it in quotes"),
+        ("version: 1\ntags: [[a]]\n", "2:8", "tag: expected a tag name or a mapping, got a list"),
+        ("version: 1\nprune: maybe\n", "2:8", "prune: expected true or false"),
+        ("version: 1\ncategories: [{name: Ab}]\nversion: 1\n", "3:1", "duplicate key"),
+    ],
+)
+def test_odd_yaml_is_located(text: str, spot: str, fragment: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "p.yaml")
+    shown = [str(p) for p in caught.value.problems]
+    assert any(s.startswith(f"p.yaml:{spot}: ") and fragment in s for s in shown), shown
+
+
+def test_section_with_null_tab_needs_a_tab() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec("version: 1\nsections:\n  - title: Ab\n    tab: null\n", "p.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "p.yaml:3:5: top-level section 'Ab' needs a tab"
+    ]
+
+
+def test_deep_nesting_is_refused_without_crashing() -> None:
+    depth = 100_000  # libyaml's own composer would overflow the C stack here
+    with pytest.raises(SpecError) as caught:
+        parse_spec("version: 1\ntags: " + "[" * depth + "]" * depth, "p.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "p.yaml:2:262: nested deeper than 256 levels"
+    ]
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ["version: 1", "x0: &a0 [bomb, bomb, bomb, bomb, bomb, bomb, bomb, bomb, bomb]"]
+    lines += [f"x{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 30)]
+    with pytest.raises(SpecError) as caught:
+        parse_spec("\n".join(lines) + "\n", "p.yaml")
+    messages = [p.message for p in caught.value.problems]
+    assert "YAML aliases (*a0) are not supported; write the value out" in messages
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"\xff\xfev\x00e\x00", "p.yaml:1:1: the file is UTF-16; save the spec as UTF-8"),
+        (
+            b"version: 1\ntags: [\xc3\xa9t\xe9]\n",
+            "p.yaml:2:10: not UTF-8 (byte 0xe9); save as UTF-8",
+        ),
+    ],
+)
+def test_undecodable_bytes_are_located(raw: bytes, expected: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(raw, "p.yaml")
+    assert [str(p) for p in caught.value.problems] == [expected]
+
+
+EXAMPLE = (Path(__file__).parent.parent / "examples" / "portal.yaml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200),
+        st.tuples(st.integers(0, len(EXAMPLE)), st.integers(0, 40), st.text(max_size=5)).map(
+            lambda t: EXAMPLE[: t[0]] + t[2] + EXAMPLE[t[0] + t[1] :]
+        ),
+    )
+)
+def test_any_input_loads_or_raises_spec_error(text: str | bytes) -> None:
+    result = outcome(text)
+    if isinstance(result, SpecError):
+        assert result.problems
+        assert all(p.line >= 1 and p.col >= 1 for p in result.problems)
+    else:
+        assert result.spec.version == 1
+
+
+def outcome(text: str | bytes) -> LoadedSpec | SpecError:
+    try:
+        return parse_spec(text, "p.yaml")
+    except SpecError as error:  # anything else escapes and fails the test
+        return error
