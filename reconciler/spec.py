@@ -197,6 +197,7 @@ class Spec(_Model):
 
 
 def managed(model: BaseModel, *exclude: str) -> dict[str, Any]:
-    """The attributes the file named (set, even to null), minus ``exclude``."""
+    """The attributes the file named (set, even to null), minus ``exclude``, in model order."""
     skip = {"renamed_from", "sections", "members", *exclude}
-    return {k: getattr(model, k) for k in model.model_fields_set if k not in skip}
+    named = model.model_fields_set
+    return {k: getattr(model, k) for k in type(model).model_fields if k in named and k not in skip}
