@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .errors import EXIT_CHANGES, EXIT_ERROR, Aborted, ReconcilerError
+from .errors import EXIT_CHANGES, EXIT_ERROR, Aborted, ReconcilerError, SpecError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -372,6 +372,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as error:
         error.show()
         code = EXIT_ERROR
+    except SpecError as error:  # one FILE:LINE:COL line per problem, then what it means
+        for problem in error.problems:
+            click.echo(_scrub(str(problem)), err=True)
+        count = len(error.problems)
+        _fail(error, f"{count} problem{'s' * (count != 1)} in the spec; no request was sent", None)
+        code = error.exit_code
     except ReconcilerError as error:
         _fail(error, error.message, error.hint)
         code = error.exit_code
