@@ -85,9 +85,12 @@ def match_sections(desired: Sequence[Resource], live: Sequence[Resource]) -> Mat
         for old in d.renamed_from:
             old_title = old.rsplit("/", 1)[-1]
             old_is_sibling = key(old.rsplit("/", 1)[0]) == key(d.name.rsplit("/", 1)[0])
-            if old_is_sibling and key(old) not in own_paths:
-                if take(i, siblings.get(key(old_title))):
-                    break
+            if (
+                old_is_sibling
+                and key(old) not in own_paths
+                and take(i, siblings.get(key(old_title)))
+            ):
+                break
     # 2. earlier full paths (possibly in another tab: a replace)
     by_path: dict[str, Resource] = {}
     for section in live:

@@ -64,9 +64,7 @@ class ProductLift:
         self.tabs = state.tabs
         for kind in FLAT:
             state.resources[kind] = [self._flat(kind, item) for item in self._list(FLAT[kind].path)]
-        state.resources["section"] = self._read_sections(
-            needs.nested_sections, needs.everything
-        )
+        state.resources["section"] = self._read_sections(needs.nested_sections, needs.everything)
         state.resources["membership"] = self._read_members(state.of("group"), needs, state)
         self._resolve_users(needs.emails, state)
         self.users = state.users
@@ -139,7 +137,8 @@ class ProductLift:
         by_id: Mapping[Id, dict[str, Any]],
         path: Callable[[dict[str, Any]], tuple[str, int]],
     ) -> Resource:
-        parent = by_id.get(item.get("parent_id"))
+        parent_id: Any = item.get("parent_id")
+        parent = by_id.get(parent_id)
         attrs = {
             "title": item["title"],
             "description": _blank(item.get("description")),
@@ -222,11 +221,11 @@ class ProductLift:
                     unknown.append(email)
                     continue
                 raise
-            user = body.get("data") if isinstance(body, dict) else None
-            if not isinstance(user, dict) or "id" not in user:
+            found = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(found, dict) or "id" not in found:
                 unknown.append(email)
                 continue
-            state.users[email] = user["id"]
+            state.users[email] = found["id"]
         if unknown:
             raise PlanError(
                 f"member emails that are not portal users: {', '.join(unknown)}",
@@ -245,10 +244,11 @@ class ProductLift:
         if change.action is Action.UPDATE:
             self._update(change, ids)
             return change.id
-        created = self._create(change, ids)
         if change.action is Action.REPLACE:
+            # delete first: if the create then fails, the next plan shows a plain create; the
+            # other way round, the old section would linger as unmanaged, its delete forgotten
             self._delete(change.kind, change.id)
-        return created
+        return self._create(change, ids)
 
     def _path(self, kind: Kind) -> str:
         return "sections" if kind == "section" else FLAT[kind].path
