@@ -36,10 +36,8 @@ def spec_of(doc: str | Mapping[str, Any]) -> Spec:
 
 
 class BreakAfter(httpx.BaseTransport):
-    """Wraps a transport: after ``writes`` successful writes, every write answers 500.
-
-    ``broken`` can be switched off to let the portal recover.
-    """
+    """Wraps a transport: after ``writes`` writes, every write answers 503 (``Retry-After: 0``,
+    so the client's retries cost no time) until ``broken`` is switched off."""
 
     def __init__(self, inner: httpx.BaseTransport, writes: int) -> None:
         self.inner, self.left, self.broken = inner, writes, True
@@ -47,7 +45,12 @@ class BreakAfter(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.method in WRITE_METHODS and self.broken:
             if self.left <= 0:
-                return httpx.Response(500, json={"message": "Server Error"}, request=request)
+                return httpx.Response(
+                    503,
+                    json={"message": "Service Unavailable"},
+                    headers={"Retry-After": "0"},
+                    request=request,
+                )
             self.left -= 1
         return self.inner.handle_request(request)
 
