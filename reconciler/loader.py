@@ -9,6 +9,7 @@ error paths are mapped back to the key or value they blame, in words a user can 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,10 @@ _MODELS: dict[str, type[BaseModel]] = {
 # Labels of union branches in pydantic error paths (see spec.TagEntry, spec.PruneSetting).
 _BRANCHES = {"str", "Tag", "bool", "Prune"}
 _NAMES = {"name", "title", "renamed_from", "tag"}
+# A value quoted in a message is cut to this many characters: a 1 MB name is not echoed whole.
+_SHOWN = 80
+_LONG_QUOTED = re.compile("'([^']{" + str(_SHOWN + 1) + ",})'")
+_LONGEST = 500
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def parse_spec(text: str | bytes, filename: str) -> LoadedSpec:
     try:
         doc = read(decode(text) if isinstance(text, bytes) else text)
     except YamlError as error:
-        raise SpecError([Problem(filename, *error.pos, error.message)]) from None
+        raise SpecError(_problems(filename, [(error.pos, error.message)])) from None
     found = list(doc.problems)
     if not isinstance(doc.data, dict):
         found.append((doc.root, _not_a_mapping(doc.data)))
@@ -121,8 +126,20 @@ def summarize(spec: Spec) -> dict[str, int]:
 
 
 def _problems(filename: str, found: list[tuple[Pos, str]]) -> list[Problem]:
-    unique = dict.fromkeys(found)  # one report per spot and message, in file order
+    # one report per spot and message, in file order
+    unique = dict.fromkeys((pos, _readable(message)) for pos, message in found)
     return [Problem(filename, line, col, message) for (line, col), message in unique]
+
+
+def _readable(message: str) -> str:
+    """``message`` on one line (newlines and control characters in values escaped), long
+    quoted values cut, at most ``_LONGEST`` characters."""
+    if not message.isprintable():
+        message = "".join(
+            c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in message
+        )
+    message = _LONG_QUOTED.sub(lambda m: f"'{m[1][: _SHOWN - 1]}…'", message)
+    return message if len(message) <= _LONGEST else message[: _LONGEST - 1] + "…"
 
 
 def _not_a_mapping(data: Any) -> str:
