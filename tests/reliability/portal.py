@@ -21,6 +21,8 @@ from reconciler.connect import Target
 from reconciler.providers.productlift import ProductLift
 from reconciler.sandbox import Faults, Sandbox
 
+Ids = dict[str, list[Any]]
+
 
 class FakeClock:
     """Monotonic seconds that move only when someone sleeps."""
@@ -130,7 +132,7 @@ def everything(db: Path) -> dict[str, Any]:
     return found
 
 
-def seed_unmanaged(db: Path) -> dict[str, list[Any]]:
+def seed_unmanaged(db: Path) -> Ids:
     """Resources no spec of these suites names; returns their ids by collection."""
     with direct(db) as api:
         tabs = {t["slug"]: t["id"] for t in data(api, "tabs")}
@@ -160,7 +162,7 @@ def seed_unmanaged(db: Path) -> dict[str, list[Any]]:
         }
 
 
-def unmanaged_view(db: Path, ids: dict[str, list[Any]]) -> dict[str, Any]:
+def unmanaged_view(db: Path, ids: Ids) -> dict[str, Any]:
     """The seeded unmanaged resources as they are now (every field), and the group's members."""
     now = everything(db)
     view: dict[str, Any] = {

@@ -87,7 +87,7 @@ def test_no_command_shows_the_token_against_a_working_portal(
     env = {"PRODUCTLIFT_URL": url, "PRODUCTLIFT_TOKEN": TOKEN}
     unknown = work / "unknown-member.yaml"
     unknown.write_text("version: 1\ngroups:\n  - {name: Beta, members: [zed@example.com]}\n")
-    commands = {
+    commands: dict[str, list[str | Path]] = {
         "validate": ["validate", EXAMPLE],
         "plan": ["plan", EXAMPLE],
         "plan json": ["plan", EXAMPLE, "--format", "json", "--out", "plan.json"],
@@ -136,7 +136,7 @@ def test_serve_does_not_echo_a_token_it_was_given(
 
 # -- failing portals ---------------------------------------------------------------------------
 
-COMMANDS = {
+COMMANDS: dict[str, list[str | Path]] = {
     "plan": ["plan", EXAMPLE],
     "plan json": ["plan", EXAMPLE, "--format", "json", "--out", "plan.json"],
     "apply": ["apply", EXAMPLE, "--auto-approve"],
