@@ -70,43 +70,48 @@ def match_sections(desired: Sequence[Resource], live: Sequence[Resource]) -> Mat
         claimed.add(id(candidate))
         return True
 
-    # 1. structural: same title (or an earlier title) under the parent's partner
-    for i, d in enumerate(desired):
+    def structural(i: int) -> bool:
+        """Same title (or an earlier title) among the children of the parent's partner."""
+        d = desired[i]
         if d.parent is None:
-            scope: tuple[str, Id | None] | None = (key(d.extra["tab"]), None)
+            scope: tuple[str, Id | None] = (key(d.extra["tab"]), None)
         else:
             parent_partner = pairs[index_of[d.parent]]
-            scope = None if parent_partner is None else (key(d.extra["tab"]), parent_partner.id)
-        if scope is None:
-            continue
+            if parent_partner is None:
+                return False
+            scope = (key(d.extra["tab"]), parent_partner.id)
         siblings = {key(s.extra["title"]): s for s in reversed(children.get(scope, []))}
         if take(i, siblings.get(key(d.extra["title"]))):
-            continue
-        for old in d.renamed_from:
-            old_title = old.rsplit("/", 1)[-1]
-            old_is_sibling = key(old.rsplit("/", 1)[0]) == key(d.name.rsplit("/", 1)[0])
-            if (
-                old_is_sibling
-                and key(old) not in own_paths
-                and take(i, siblings.get(key(old_title)))
-            ):
-                break
-    # 2. earlier full paths (possibly in another tab: a replace)
+            return True
+        parent_path = key(d.name.rsplit("/", 1)[0])
+        earlier = (
+            siblings.get(key(old.rpartition("/")[2]))
+            for old in d.renamed_from
+            if key(old.rpartition("/")[0]) == parent_path and key(old) not in own_paths
+        )
+        return any(take(i, candidate) for candidate in earlier)
+
+    # 1. structural, top-down
+    for i in range(len(desired)):
+        structural(i)
+    # 2. earlier full paths (possibly in another tab: a replace); children of a section
+    # found this way are looked for under it first (pre-order: the parent comes first)
     by_path: dict[str, Resource] = {}
     for section in live:
         by_path.setdefault(section.key, section)
     for i, d in enumerate(desired):
-        if pairs[i] is None:
+        if pairs[i] is None and not structural(i):
             for old in d.renamed_from:
                 if key(old) not in own_paths and take(i, by_path.get(key(old))):
                     break
-    # 3. moved within its tab: exactly one unclaimed live section with that title
+    # 3. moved within its tab: exactly one unclaimed live section with that title; again
+    # children of a moved section are looked for under it first
     by_title: dict[tuple[str, str], list[Resource]] = defaultdict(list)
     for section in live:
         if section.key not in own_paths:
             by_title[(key(section.extra["tab"]), key(section.extra["title"]))].append(section)
     for i, d in enumerate(desired):
-        if pairs[i] is None:
+        if pairs[i] is None and not structural(i):
             options = [
                 s
                 for s in by_title.get((key(d.extra["tab"]), key(d.extra["title"])), [])

@@ -256,3 +256,25 @@ def test_roots_only_listing_reads_just_the_children_the_spec_nests_under() -> No
         assert portal.gets()["sections/{parent}/children"] == 4
     finally:
         portal.close()
+
+
+def test_moved_section_keeps_its_children_when_their_titles_are_not_unique(
+    portal: Portal,
+) -> None:
+    """Found by the property tests: the child of a moved section was looked for by title in
+    the whole tab (three 'Later's: ambiguous) instead of under the moved section, and its
+    create then failed with 'title already taken'."""
+    portal.apply(
+        spec(
+            node("Next", node("Now", node("Later")), tab="roadmap"),
+            node("Backend", node("Later"), tab="roadmap"),
+            node("Old", node("Later"), tab="roadmap"),
+        )
+    )
+    ids = {path: s["id"] for path, s in portal.sections().items()}
+    moved = spec(node("Now", node("Later"), tab="roadmap"))
+    plan = portal.plan(moved)
+    assert rows(plan) == [("update", "section", "roadmap/Now")]
+    portal.run(plan)
+    assert portal.sections()["roadmap/Now/Later"]["id"] == ids["roadmap/Next/Now/Later"]
+    assert portal.plan(moved).changes == ()
