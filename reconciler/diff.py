@@ -87,7 +87,9 @@ def _flat(
             before = {k: live.attrs.get(k) for k in changed}
             after = {k: d.attrs[k] for k in changed}
             updates.append(Change(Action.UPDATE, kind, d.name, live.id, before, after))
-    _leftovers(kind, match.unmatched, desired, out, deletes)
+    # by name, not in the order the portal happened to list them: the plan must not depend on it
+    leftovers = sorted(match.unmatched, key=lambda r: (r.key, r.name, str(r.id)))
+    _leftovers(kind, leftovers, desired, out, deletes)
 
 
 def _leftovers(
@@ -174,7 +176,7 @@ def _memberships(
                 creates.append(
                     Change(Action.CREATE, "membership", m.name, None, None, {"email": email}, refs)
                 )
-        for email_key, m in current.items():
+        for email_key, m in sorted(current.items()):
             if email_key not in emails:
                 refs = {"group": group.name, "email": m.extra["email"], "user_id": m.id}
                 name = f"{group.name}/{m.extra['email']}"

@@ -45,13 +45,18 @@ def build_plan(spec: Spec, provider: Provider) -> Plan:
 
 
 def fingerprint(live: LiveState) -> str:
-    """A digest of the live state a plan was made from: ids, identities and attributes."""
-    rows: list[Any] = [sorted((t.slug, str(t.id)) for t in live.tabs.values())]
-    for resource in live.all():
-        rows.append(
-            [resource.kind, str(resource.id), resource.name, resource.parent, dict(resource.attrs)]
-        )
-    blob = json.dumps(rows, sort_keys=True, default=str, separators=(",", ":"))
+    """A digest of the live state a plan was made from: ids, identities and attributes.
+
+    Independent of the order the portal lists things in: a portal that answers the same
+    collections in another order has not changed.
+    """
+
+    def dump(row: Any) -> str:
+        return json.dumps(row, sort_keys=True, default=str, separators=(",", ":"))
+
+    tabs = sorted((t.slug, str(t.id)) for t in live.tabs.values())
+    rows = sorted(dump([r.kind, str(r.id), r.name, r.parent, dict(r.attrs)]) for r in live.all())
+    blob = dump([tabs, rows])
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
 
 
