@@ -28,10 +28,17 @@ TARGET = "sandbox:engine-test"
 Row = tuple[str, str, str]
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Writes a value used twice out twice: the loader refuses YAML aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def spec_of(doc: str | Mapping[str, Any]) -> Spec:
     """A validated spec from YAML text or a dict (``version: 1`` added when missing)."""
     if not isinstance(doc, str):
-        doc = yaml.safe_dump({"version": 1, **doc}, sort_keys=False)
+        doc = yaml.dump({"version": 1, **doc}, Dumper=_NoAliases, sort_keys=False)
     return parse_spec(doc, "portal.yaml").spec
 
 

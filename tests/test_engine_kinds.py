@@ -341,7 +341,8 @@ def test_prune_true_deletes_every_kind_children_and_members_first(ready: Portal)
     add_extras(ready)
     spec = {"version": 1, "prune": True}
     plan = ready.plan(spec)
-    # what the spec no longer names goes; groups take their members with them
+    # what the spec no longer names goes, children first, by name within a kind;
+    # groups take their members with them
     assert rows(plan) == [
         ("delete", "section", "roadmap/Now"),
         ("delete", "section", "roadmap/Legacy"),
@@ -349,8 +350,8 @@ def test_prune_true_deletes_every_kind_children_and_members_first(ready: Portal)
         ("delete", "group", "Legacy"),
         ("delete", "tag", "editor"),
         ("delete", "tag", "Legacy"),
-        ("delete", "status", "Planned"),
         ("delete", "status", "Legacy"),
+        ("delete", "status", "Planned"),
         ("delete", "category", "Bug"),
         ("delete", "category", "Legacy"),
     ]
