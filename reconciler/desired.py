@@ -12,6 +12,7 @@ from .spec import Section, Spec, managed
 from .state import Kind, ReadNeeds, Resource, join_path, key
 
 SECTION_ATTRS = ("title", "description", "icon", "color", "hidden")
+FREE_TEXTS = frozenset({"description", "icon"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,9 @@ def desired_state(spec: Spec) -> Desired:
         ],
         "status": [_named("status", s.name, managed(s), s.renamed_from) for s in spec.statuses],
         "tag": [_named("tag", t.name, {"name": t.name}, t.renamed_from) for t in spec.tag_models()],
-        "group": [_named("group", g.name, managed(g), g.renamed_from) for g in spec.groups],
+        "group": [
+            _named("group", g.name, _as_stored(managed(g)), g.renamed_from) for g in spec.groups
+        ],
         "section": list(_sections(spec.sections, None, None, tabs)),
         "membership": [
             Resource(
@@ -79,6 +82,15 @@ def desired_state(spec: Spec) -> Desired:
     return Desired(res, needs, tabs, prune)  # type: ignore[arg-type]
 
 
+def _as_stored(attrs: dict[str, object]) -> dict[str, object]:
+    """Free texts as the portal stores them: it trims strings and keeps "" as null, so
+    ``description: ""`` clears like ``null`` and outer spaces would never match."""
+    return {
+        k: (v.strip() or None) if k in FREE_TEXTS and isinstance(v, str) else v
+        for k, v in attrs.items()
+    }
+
+
 def _named(kind: Kind, name: str, attrs: dict[str, object], renamed: Sequence[str]) -> Resource:
     return Resource(kind, name, attrs, renamed_from=tuple(renamed))
 
@@ -96,7 +108,7 @@ def _sections(
         slug = section.tab or tab or ""
         prefix = parent.name if parent is not None else slug
         name = join_path(prefix, section.title)
-        attrs = {k: v for k, v in managed(section, "tab").items() if k in SECTION_ATTRS}
+        attrs = _as_stored({k: v for k, v in managed(section, "tab").items() if k in SECTION_ATTRS})
         node = Resource(
             "section",
             name,

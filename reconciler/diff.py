@@ -13,7 +13,7 @@ reverse (memberships, sections deepest first, groups, tags, statuses, categories
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from deepdiff import DeepDiff
@@ -51,7 +51,10 @@ def diff(desired: Desired, live: LiveState) -> Diff:
     deletes: dict[Kind, list[Change]] = {kind: [] for kind in DELETE_ORDER}
     groups: Match | None = None
     for kind in FLAT_KINDS:
-        match = match_named(desired.of(kind), live.of(kind))
+        wanted = desired.of(kind)
+        if kind == "status":
+            wanted = [_tab_as_spelled(d, live) for d in wanted]
+        match = match_named(wanted, live.of(kind))
         groups = match if kind == "group" else groups
         _flat(kind, match, desired, out, updates, creates, deletes[kind])
     sections = match_sections(desired.of("section"), live.of("section"))
@@ -66,6 +69,15 @@ def diff(desired: Desired, live: LiveState) -> Diff:
         *(c for kind in DELETE_ORDER for c in deletes[kind]),
     ]
     return out
+
+
+def _tab_as_spelled(status: Resource, live: LiveState) -> Resource:
+    """The status's tab slug as the portal spells it (slugs compare case-insensitively)."""
+    tab = status.attrs.get("tab")
+    info = live.tabs.get(key(tab)) if isinstance(tab, str) else None
+    if info is None or info.slug == tab:
+        return status
+    return replace(status, attrs={**status.attrs, "tab": info.slug})
 
 
 def _flat(
