@@ -33,6 +33,12 @@ def build_plan(spec: Spec, provider: Provider) -> Plan:
             hint="tabs are read-only: create them in the portal, or fix the slugs under `tabs`",
         )
     result = diff(desired, live)
+    untabbed = [c.name for c in result.changes if _new_status_without_tab(c)]
+    if untabbed:
+        raise PlanError(
+            f"new statuses need a tab: {', '.join(untabbed)} (the portal has no such status)",
+            hint="add `tab: SLUG` to these statuses, or fix their names",
+        )
     return Plan(
         target=provider.target,
         fingerprint=fingerprint(live),
@@ -41,6 +47,15 @@ def build_plan(spec: Spec, provider: Provider) -> Plan:
         warnings=tuple(result.warnings),
         existing={kind: len(live.of(kind)) for kind in live.resources},
         ids=result.ids,
+    )
+
+
+def _new_status_without_tab(change: Change) -> bool:
+    """The API creates a status only with a tab; an existing one may leave it out."""
+    return (
+        change.kind == "status"
+        and change.action is Action.CREATE
+        and not (change.after or {}).get("tab")
     )
 
 
