@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from reconciler.errors import PlanError
+
 from .engine_helpers import Portal, change, rows
 
 TABS = [{"slug": "roadmap"}, {"slug": "wish-list"}]
@@ -379,3 +381,30 @@ def test_prune_false_in_map_keeps_kind(ready: Portal) -> None:
     add_extras(ready)
     spec = edit(prune={"categories": False, "tags": True})
     assert rows(ready.plan(spec)) == [("delete", "tag", "Legacy")]
+
+
+def test_status_tab_slug_compares_without_letter_case(portal: Portal) -> None:
+    spec = {"tabs": [{"slug": "Roadmap"}], "statuses": [{"name": "Planned", "tab": "ROADMAP"}]}
+    portal.apply(spec)
+    assert portal.get("statuses")[0]["tab_id"] == 1
+    assert portal.plan(spec).changes == ()
+
+
+def test_new_status_without_tab_fails_before_any_write(portal: Portal) -> None:
+    spec = {"categories": [{"name": "Bug"}], "statuses": [{"name": "Planned"}, {"name": "Done"}]}
+    with pytest.raises(PlanError, match="new statuses need a tab: Planned, Done"):
+        portal.plan(spec)
+    assert portal.write_requests() == 0
+
+
+def test_empty_and_padded_texts_are_stored_as_the_portal_stores_them(ready: Portal) -> None:
+    """The portal trims strings and keeps "" as null: the spec must converge anyway."""
+    spec = edit(
+        sections=[{**BASE["sections"][0], "description": "", "icon": "  star  "}],
+        groups=[{**BASE["groups"][0], "description": "  Early birds "}],
+    )
+    ready.apply(spec)
+    now = ready.sections()["roadmap/Now"]
+    assert (now["description"], now["icon"]) == (None, "star")
+    assert ready.get("groups")[0]["description"] == "Early birds"
+    assert ready.plan(spec).changes == ()
