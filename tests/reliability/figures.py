@@ -1,8 +1,9 @@
 """Figures the fault suite measures, gathered across pytest-xdist workers.
 
 Each test writes one JSON file under ``.pytest_cache/reliability/`` (named by its node id);
-``summarize`` adds up those of the tests that ran this session. Run
-``python -m tests.reliability.figures`` for the totals of the last run.
+``summarize`` adds up those of the tests that ran this session (printed in the terminal
+summary when pytest loads this folder's conftest at start, as ``pytest tests/reliability``
+does). ``python -m tests.reliability.figures`` prints the totals of the last run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = Path(__file__).resolve().parents[2] / ".pytest_cache" / "reliability"
+RECENT = 600.0
 
 
 def record(nodeid: str, figures: dict[str, Any]) -> None:
@@ -25,8 +27,14 @@ def record(nodeid: str, figures: dict[str, Any]) -> None:
 
 
 def load(nodeids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The figures of ``nodeids``; without them, of the last run (files written within
+    ``RECENT`` seconds of the newest one)."""
+    files = sorted(FOLDER.glob("*.json"))
+    if nodeids is None and files:
+        newest = max(p.stat().st_mtime for p in files)
+        files = [p for p in files if p.stat().st_mtime >= newest - RECENT]
+    rows = [json.loads(p.read_text("utf-8")) for p in files]
     wanted = set(nodeids) if nodeids is not None else None
-    rows = [json.loads(p.read_text("utf-8")) for p in sorted(FOLDER.glob("*.json"))]
     return [r for r in rows if wanted is None or r["test"] in wanted]
 
 
