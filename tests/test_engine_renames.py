@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from reconciler.errors import SpecError
 from reconciler.spec import Spec
 
+from .conftest import Runner
 from .engine_helpers import Portal, rows, spec_of
 
 
@@ -117,3 +120,25 @@ def test_status_rename_keeps_colour_and_tab(portal: Portal) -> None:
     portal.apply(spec)
     [status] = portal.get("statuses")
     assert (status["name"], status["color"], status["tab_id"]) == ("In progress", "#ABCDEF", 2)
+
+
+def test_cli_json_shows_a_rename_as_an_update_of_the_name(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path]
+) -> None:
+    first = write_spec("version: 1\ntags: [speed]\ncategories:\n  - name: Integrations\n")
+    assert run("apply", first, "--auto-approve", "--url", sandbox_url).code == 0
+    renamed = write_spec(
+        "version: 1\ntags: [{name: performance, renamed_from: [SPEED]}]\n"
+        "categories:\n  - name: Integration\n    renamed_from: [Integrations]\n",
+        "renamed.yaml",
+    )
+    result = run("plan", renamed, "--format", "json", "--detailed-exitcode", "--url", sandbox_url)
+    assert result.code == 2
+    doc = json.loads(result.out)
+    assert [(c["action"], c["kind"], c["before"], c["after"]) for c in doc["changes"]] == [
+        ("update", "category", {"name": "Integrations"}, {"name": "Integration"}),
+        ("update", "tag", {"name": "speed"}, {"name": "performance"}),
+    ]
+    assert doc["summary"] == {"update": 2}
+    assert run("apply", renamed, "--auto-approve", "--url", sandbox_url).code == 0
+    assert run("plan", renamed, "--detailed-exitcode", "--url", sandbox_url).code == 0
