@@ -36,19 +36,23 @@ _verbose = False
 _handler: logging.Handler | None = None
 
 
+class _LogFormat(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return f"Warning: {text}" if record.levelno >= logging.WARNING else text
+
+
 def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
-    """Send the reconciler's log (each HTTP request) to stderr, once per process."""
+    """Log to stderr: retries and long waits always; with --verbose, each HTTP request."""
     global _verbose, _handler
     _verbose = value
     log = logging.getLogger("reconciler")
     if _handler is not None:
         log.removeHandler(_handler)
-        _handler = None
-    if value:
-        _handler = logging.StreamHandler(sys.stderr)
-        _handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(_handler)
-        log.setLevel(logging.INFO)
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(_LogFormat("%(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO if value else logging.WARNING)
     return value
 
 

@@ -210,7 +210,8 @@ class Client:
         delay = self._pacer.delay(self._clock())
         if delay > 0:
             left, limit = self._pacer.remaining, self._pacer.limit
-            log.info(
+            log.log(  # a long pause is shown even without --verbose, so it does not look hung
+                logging.WARNING if delay >= 5 else logging.INFO,
                 "rate limit: %s of %s left; waiting %.1f s for the window to reset",
                 left, limit, delay,
             )  # fmt: skip

@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .client import Client
 from .errors import TargetError
@@ -61,6 +62,11 @@ def _named(value: str, source: str) -> Target:
     if value.startswith(SANDBOX_SCHEME):
         path = Path(value[len(SANDBOX_SCHEME) :] or DEFAULT_SANDBOX)
         return Target(f"{SANDBOX_SCHEME}{path}", path, source=source)
+    if "@" in urlsplit(value).netloc:  # refuse before the URL is shown anywhere
+        raise TargetError(
+            f"the portal URL from {source} holds credentials",
+            hint="give the bare portal URL, and the token in PRODUCTLIFT_TOKEN",
+        )
     return Target(value.rstrip("/"), source=source)
 
 

@@ -21,6 +21,12 @@ TEXT = st.characters(categories=("L", "N", "P", "S", "Zs"), exclude_characters="
 NAMES = st.text(TEXT, min_size=2, max_size=60).filter(
     lambda s: not s[0].isspace() and not s[-1].isspace()
 )
+# free text: anything a person types, newlines and tabs included; not C0/C1 controls such as
+# U+0085, which YAML itself reads as a line break
+PROSE = st.text(
+    st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"), include_characters="\n\t"),
+    max_size=255,
+)
 COLORS = st.from_regex(r"\A#[0-9A-Fa-f]{6}\Z")
 SLUGS = st.from_regex(r"\A[a-z][a-z0-9-]{0,20}\Z")
 EMAILS = st.builds(
@@ -66,7 +72,7 @@ def sections(draw: st.DrawFn, tabs: list[str], tab: str | None, depth: int) -> l
         here = tab if tab is not None else draw(st.sampled_from(tabs))
         if tab is None or draw(st.booleans()):
             fields["tab"] = here  # required at the top, allowed (same tab) below
-        fields |= maybe(draw, "description", st.text(max_size=255))
+        fields |= maybe(draw, "description", PROSE)
         fields |= maybe(draw, "icon", st.text(TEXT, max_size=50))
         fields |= maybe(draw, "color", COLORS)
         fields |= maybe(draw, "hidden", st.booleans())
@@ -99,7 +105,7 @@ def specs(draw: st.DrawFn) -> Spec:
         Group(
             name=n,
             **renames(old),
-            **maybe(draw, "description", st.text(max_size=255)),
+            **maybe(draw, "description", PROSE),
             **maybe(draw, "members", st.lists(EMAILS, max_size=4, unique_by=str.lower)),
         )
         for n, old in draw(named())

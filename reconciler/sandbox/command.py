@@ -122,6 +122,7 @@ def serve(
             seed=seed,
             timeout_delay=timeout_delay,
         )
+        made_up = token is None
         token = secrets.token_urlsafe(18) if token is None else token
         box = Sandbox(
             db,
@@ -137,7 +138,7 @@ def serve(
     except OSError as error:
         box.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    _announce(server.url, token, db, faults)
+    _announce(server.url, token if made_up else None, bool(token), db, faults)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -151,12 +152,18 @@ def serve(
         click.echo("Sandbox portal stopped.", err=True)
 
 
-def _announce(url: str, token: str, db: str, faults: Faults) -> None:
-    shown = f"token: {token}" if token else "no token required"
+def _announce(url: str, made_up: str | None, required: bool, db: str, faults: Faults) -> None:
+    """Show a token only when serve made it up: one given with --token is never echoed."""
+    if made_up:
+        shown, value = f"token: {made_up}", made_up
+    elif required:
+        shown, value = "token: the one given with --token", "<your --token>"
+    else:
+        shown, value = "no token required", ""
     click.echo(f"Sandbox portal at {url} ({shown})")
     click.echo(f"Database: {db}")
     if faults.active:
         click.echo(f"Injecting faults: {faults}")
     exports = f"export PRODUCTLIFT_URL={url}"
-    click.echo(f"{exports} PRODUCTLIFT_TOKEN={token}" if token else exports)
+    click.echo(f"{exports} PRODUCTLIFT_TOKEN={value}" if value else exports)
     click.echo("Press Ctrl-C to stop.")

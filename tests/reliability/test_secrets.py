@@ -110,8 +110,6 @@ def test_no_command_shows_the_token_against_a_working_portal(
     proc.send_signal(signal.SIGTERM)
     serve_out, serve_err = proc.communicate(timeout=10)
     assert "GET /api/v1/tabs → 200" in serve_err
-    banner = ("Sandbox portal at", "export PRODUCTLIFT_URL=")  # see the xfail below
-    serve_out = "".join(line for line in serve_out.splitlines(True) if not line.startswith(banner))
     texts = (
         outputs(results) | written(tmp_path) | {"serve stdout": serve_out, "serve log": serve_err}
     )
@@ -120,11 +118,6 @@ def test_no_command_shows_the_token_against_a_working_portal(
     assert leaks(texts, TOKEN) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sandbox/command.py _announce prints a --token it was given (banner and export "
-    "line); print it only when it made one up (tests/sandbox/test_sandbox_command.py parses it)",
-)
 def test_serve_does_not_echo_a_token_it_was_given(
     served: tuple[subprocess.Popen[str], str, str],
 ) -> None:
@@ -215,21 +208,13 @@ def test_wrong_token_is_refused_without_showing_either_token(
     assert leaks(texts | written(tmp_path), TOKEN, WRONG) == []
 
 
-BANNER_LEAK = pytest.mark.xfail(
-    strict=True,
-    reason="cli.py _announce prints 'Target: URL' (stderr, non-text formats) before the URL is "
-    "checked, credentials included; connect.py should mask the userinfo in Target.url "
-    "(or resolve_target call client.check_target) so the banner shows ***@host",
-)
-
-
 @pytest.mark.usefixtures("instant_retries")
 @pytest.mark.parametrize(
     "url",
     [
         pytest.param("http://127.0.0.1:9", id="unreachable"),
-        pytest.param(f"http://user:{TOKEN}@127.0.0.1:9", id="token-as-password", marks=BANNER_LEAK),
-        pytest.param(f"https://{TOKEN}@example.com", id="token-as-user", marks=BANNER_LEAK),
+        pytest.param(f"http://user:{TOKEN}@127.0.0.1:9", id="token-as-password"),
+        pytest.param(f"https://{TOKEN}@example.com", id="token-as-user"),
     ],
 )
 def test_unreachable_or_mistyped_portal_does_not_show_the_token(
