@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -24,6 +25,8 @@ USER_EXTRAS = (
     "email_unsubscribed_at",
 )
 _AVATAR_COLORS = ("ABDEE6", "FFAEA5", "FFC8A2", "D4F0F0", "CCE2CB", "FED7C3", "DCD9F8")
+_FALLBACK = quote("https://ui-avatars.com/api/", safe="")
+_NO_EXTRAS: dict[str, Any] = dict.fromkeys(USER_EXTRAS)
 
 
 def text_color(color: str | None) -> str | None:
@@ -32,6 +35,10 @@ def text_color(color: str | None) -> str | None:
         return None
     channels = (max(int(color[i : i + 2], 16) - 150, 0) for i in (1, 3, 5))
     return "#" + "".join(f"{c:02X}" for c in channels)
+
+
+# (background, foreground) of the fallback avatar, by ``seq`` modulo their number
+_AVATARS = tuple((bg, (text_color("#" + bg) or "#000000")[1:].lower()) for bg in _AVATAR_COLORS)
 
 
 def category(row: Row) -> dict[str, Any]:
@@ -98,26 +105,35 @@ def tab(row: Row) -> dict[str, Any]:
     }
 
 
+def _extras(raw: str | None) -> dict[str, Any]:
+    if not raw or raw == "{}":
+        return _NO_EXTRAS
+    extra: dict[str, Any] = json.loads(raw)
+    return {name: extra.get(name) for name in USER_EXTRAS}
+
+
+@functools.lru_cache(maxsize=4096)  # member lists repeat users: render each avatar once
+def _avatar(email: str, name: str, seq: int) -> str:
+    email_hash = hashlib.md5(email.lower().encode(), usedforsecurity=False).hexdigest()
+    background, foreground = _AVATARS[seq % len(_AVATARS)]
+    return (
+        f"https://www.gravatar.com/avatar/{email_hash}?s=60&d={_FALLBACK}"
+        f"/{quote(name)}/60/{background}/{foreground}"
+    )
+
+
 def user(row: Row) -> dict[str, Any]:
-    extra: dict[str, Any] = json.loads(row["extra"] or "{}")
-    email_hash = hashlib.md5(row["email"].lower().encode(), usedforsecurity=False).hexdigest()
-    background = _AVATAR_COLORS[row["seq"] % len(_AVATAR_COLORS)]
-    foreground = (text_color("#" + background) or "#000000")[1:].lower()
-    fallback = quote("https://ui-avatars.com/api/", safe="")
     return {
         "id": row["id"],
         "name": row["name"],
         "email": row["email"],
         "role": row["role"],
         "profile_url": f"{PORTAL_URL}/user/profile/{row['seq']}",
-        "avatar_small_url": (
-            f"https://www.gravatar.com/avatar/{email_hash}?s=60&d={fallback}"
-            f"/{quote(row['name'])}/60/{background}/{foreground}"
-        ),
+        "avatar_small_url": _avatar(row["email"], row["name"], row["seq"]),
         "counter_votes": 0,
         "counter_comments": 0,
         "counter_posts": 0,
         "counter_comment_votes": 0,
         "created_at": row["created_at"],
-        **{name: extra.get(name) for name in USER_EXTRAS},
+        **_extras(row["extra"]),
     }
