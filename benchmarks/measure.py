@@ -1,0 +1,141 @@
+"""Run the CLI as a child process and measure it: wall time, CPU, peak RSS, requests.
+
+Peak RSS comes from ``os.wait4`` (the rusage of exactly that child); requests from the
+sandbox, as :mod:`child` records them. :func:`own_share` reads a cProfile dump and splits
+the time between the reconciler's own code, the sandbox and the libraries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CHILD = HERE / "child.py"
+PACKAGE = str(HERE.parent / "reconciler")
+# Bytecode is cached, as in an installed package; no configured target, no sandbox faults.
+CLEARED = (
+    "PYTHONDONTWRITEBYTECODE",
+    "PRODUCTLIFT_URL",
+    "PRODUCTLIFT_TOKEN",
+    "RECONCILER_SANDBOX_RATE_LIMIT",
+    "RECONCILER_SANDBOX_FAULTS",
+)
+LIBRARIES = ("pydantic", "yaml", "httpx", "httpcore", "deepdiff", "tenacity", "rich", "click")
+
+
+@dataclass
+class Run:
+    """One CLI run: its exit code, output, and what it cost."""
+
+    code: int
+    wall: float  # seconds
+    cpu: float  # user + system seconds
+    rss_mb: float  # peak resident set size
+    stdout: str
+    stderr: str
+    methods: dict[str, int] = field(default_factory=dict)  # requests by HTTP method
+    statuses: dict[str, int] = field(default_factory=dict)  # answers by status
+    import_cpu: float = 0.0  # with a profile: CPU seconds importing, before it
+
+    @property
+    def reads(self) -> int:
+        return self.methods.get("GET", 0)
+
+    @property
+    def writes(self) -> int:
+        return sum(n for m, n in self.methods.items() if m != "GET")
+
+    @property
+    def requests(self) -> int:
+        return sum(self.methods.values())
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def spawn(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run ``argv`` and wait for it with ``os.wait4``, so its own rusage is known."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            code=process.returncode,
+            wall=wall,
+            cpu=usage.ru_utime + usage.ru_stime,
+            rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+        )
+
+
+def run_cli(
+    args: list[str], cwd: Path, *, profile: Path | None = None, expect: tuple[int, ...] = (0,)
+) -> Run:
+    """``reconciler ARGS`` in a child process; fails loudly on an unexpected exit code."""
+    stats = cwd / "stats.json"
+    stats.unlink(missing_ok=True)
+    extra = ["--profile", str(profile)] if profile else []
+    env = dict(os.environ)
+    for name in CLEARED:
+        env.pop(name, None)
+    result = spawn([sys.executable, str(CHILD), str(stats), *extra, "--", *args], cwd, env)
+    if result.code not in expect:
+        raise RuntimeError(
+            f"reconciler {' '.join(args)} exited {result.code}:\n{result.stderr[-2000:]}"
+        )
+    if stats.exists():
+        doc = json.loads(stats.read_text(encoding="utf-8"))
+        result.methods, result.statuses = doc["methods"], doc["statuses"]
+        result.import_cpu = doc.get("import_cpu", 0.0)
+    return result
+
+
+def best(runs: list[Run]) -> Run:
+    """The fastest of repeated runs (the least disturbed by other load on the machine)."""
+    return min(runs, key=lambda r: r.wall)
+
+
+def bucket(filename: str) -> str:
+    """Which part of the program a source file belongs to."""
+    if filename.startswith(PACKAGE):
+        return "sandbox" if "/sandbox/" in filename else "reconciler"
+    for name in LIBRARIES:
+        if f"/{name}/" in filename or f"/_{name}" in filename:
+            return "httpx" if name == "httpcore" else name
+    if "importlib" in filename or filename.startswith("<frozen"):
+        return "imports"
+    return "other"
+
+
+def own_share(profile: Path) -> dict[str, float]:
+    """Seconds of self time per part, from a cProfile dump.
+
+    Built-in functions (C code: SQLite calls, json, regexes) are charged to the part that
+    called them, split by the time each caller spent in them; so SQLite counts as sandbox.
+    """
+    stats = pstats.Stats(str(profile))
+    parts: Counter[str] = Counter()
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, callers) in raw.items():
+        if filename != "~" or not callers:
+            parts[bucket(filename)] += tottime
+            continue
+        edge_total = sum(edge[2] for edge in callers.values()) or 1.0
+        for (caller_file, _l, _n), edge in callers.items():
+            parts[bucket(caller_file)] += tottime * edge[2] / edge_total
+    return dict(parts)

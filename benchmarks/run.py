@@ -1,0 +1,146 @@
+"""Measure the reconciler at scale against the sandbox portal.
+
+    python benchmarks/run.py                      # sizes 100,1000,10000; best of 3 runs
+    python benchmarks/run.py --quick              # sizes 100,1000; one run each
+    python benchmarks/run.py --sizes 500 --write  # and rewrite benchmarks/RESULTS.md
+
+Per size: a fresh sandbox (a file in a temp dir, no rate limit) with enough demo users, a
+spec of that many resources (see workload.py), then, each with the ``reconciler`` CLI in a
+child process (``--url sandbox:PATH``): plan of the empty portal, bootstrap apply, plan of
+the up-to-date portal (timed, then profiled), 1% drift made through the sandbox API, plan
+after drift, the apply that repairs it and a last plan that must be empty. Then an apply
+paced under a 60-a-minute limit on a fake clock (paced.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from economy import baseline, read_lower_bound
+from measure import Run, best, own_share, run_cli, spawn
+from paced import Paced, paced_apply
+from report import Step, render, write_results
+from scaling import Point, scaling
+from workload import build, drift, seed_users
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class SizeResult:
+    size: int
+    counts: dict[str, int]
+    users: int
+    steps: list[Step] = field(default_factory=list)
+    share: dict[str, float] = field(default_factory=dict)
+    import_cpu: float = 0.0
+    drift_edits: int = 0
+
+
+def _step(name: str, runs: list[Run], changes: int, bound: int, managed: int, writes: int) -> Step:
+    run = best(runs)
+    return Step(
+        name=name,
+        run=run,
+        changes=changes,
+        read_bound=bound,
+        baseline=baseline(managed, writes),
+        rss_mb=max(r.rss_mb for r in runs),
+    )
+
+
+def bench_size(size: int, root: Path, repeat: int, log: bool = True) -> SizeResult:
+    work = build(size)
+    where = root / str(size)
+    where.mkdir(parents=True)
+    spec = str(work.write(where / "portal.yaml"))
+    db = where / "sandbox.db"
+    seed_users(db, work.users)
+    url = ["--url", f"sandbox:{db}"]
+    result = SizeResult(size, work.counts, len(work.users))
+    say = print if log else (lambda *a: None)
+
+    def plan(expect: int, fmt: str = "json") -> Run:
+        args = ["plan", spec, *url, "--format", fmt, "--detailed-exitcode"]
+        return run_cli(args, where, expect=(expect,))
+
+    def apply() -> Run:
+        return run_cli(["apply", spec, *url, "--auto-approve"], where)
+
+    say(f"[{size}] plan of the empty portal, bootstrap apply")
+    bound = read_lower_bound(db, work)
+    plan(2)  # warm-up: compiles and caches the bytecode, fills the OS file cache
+    empty = plan(2)
+    changes = len(empty.json()["changes"])
+    result.steps.append(_step("plan, empty portal", [empty], changes, bound, 0, 0))
+    boot = apply()
+    result.steps.append(_step("bootstrap apply", [boot], changes, bound, 0, changes))
+
+    say(f"[{size}] plan of the up-to-date portal x{repeat}, then profiled")
+    bound = read_lower_bound(db, work)
+    runs = [plan(0, "text") for _ in range(repeat)]
+    result.steps.append(_step("plan, up to date", runs, 0, bound, size, 0))
+    profiled = run_cli(["plan", spec, *url], where, profile=where / "plan.prof")
+    result.share, result.import_cpu = own_share(where / "plan.prof"), profiled.import_cpu
+
+    say(f"[{size}] 1% drift, plan x{repeat}, repair, re-plan")
+    result.drift_edits = drift(db)
+    bound = read_lower_bound(db, work)
+    runs = [plan(2) for _ in range(repeat)]
+    changes = len(runs[0].json()["changes"])
+    result.steps.append(_step("plan after 1% drift", runs, changes, bound, size, 0))
+    fix = apply()
+    result.steps.append(_step("apply of the drift", [fix], changes, bound, size, changes))
+    plan(0)  # converged: the plan after apply is empty (exit 0, not 2)
+    return result
+
+
+def help_time(repeat: int) -> float:
+    """Best wall time of ``reconciler --help`` (the console script next to this Python)."""
+    script = Path(sys.executable).with_name("reconciler")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "reconciler"]
+    return min(spawn([*argv, "--help"], HERE).wall for _ in range(max(repeat, 5)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="resource counts (comma list)")
+    parser.add_argument("--quick", action="store_true", help="sizes 100,1000; one run each")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per plan (best kept)")
+    parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (specs, DBs)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.quick:
+        sizes, args.repeat = [s for s in sizes if s <= 1000] or [100], 1
+    root = Path(tempfile.mkdtemp(prefix="reconciler-bench-"))
+    load = os.getloadavg()[0]
+    try:
+        results = [bench_size(size, root, args.repeat) for size in sizes]
+        print("[pacing] apply under 60 a minute, fake clock")
+        paced: list[Paced] = [paced_apply(n, root) for n in ((130,) if args.quick else (130, 1000))]
+        print("[scaling] plans of N sibling sections and N categories")
+        points: list[Point] = scaling(root, (500, 1000) if args.quick else (1000, 2000, 4000))
+        help_s = help_time(args.repeat)
+        load = max(load, os.getloadavg()[0])
+    finally:
+        if args.keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    text = render(results, paced, points, help_s, load=load, quick=args.quick)
+    print(text)
+    if args.write:
+        write_results(text, HERE / "RESULTS.md")
+        print(f"wrote {HERE / 'RESULTS.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
