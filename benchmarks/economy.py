@@ -6,9 +6,10 @@ the spec manages and that exists in the portal, and, for member emails seen in n
 list, the users behind them: one ``find_by_email`` each or pages of 100 users, whichever is
 fewer. The sandbox lists child sections with the roots, so no children reads are needed.
 
-The baseline is a generic REST provider as Terraform's are written: it refreshes every
-resource it manages with one GET each (after listing each collection once), and reads each
-resource back after writing it (the SDK's Read after Create/Update).
+The baseline is a generic REST provider as Terraform's are written: it lists each collection
+once, refreshes every resource it manages with one GET each, looks up each member's user
+once per run (a ``productlift_user`` data source per email), and reads each resource back
+after writing it (the SDK's Read after Create/Update).
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ class Baseline:
         return self.reads + self.writes
 
 
-def baseline(managed: int, writes: int) -> Baseline:
-    """A per-resource provider: lists, one GET per managed resource, one per write."""
-    return Baseline(COLLECTIONS + managed + writes, writes)
+def baseline(managed: int, writes: int, users: int) -> Baseline:
+    """A per-resource provider: lists, one GET per managed resource, per member's user
+    (``users`` distinct emails) and per write."""
+    return Baseline(COLLECTIONS + managed + users + writes, writes)
 
 
 def minutes(requests: int) -> float:

@@ -43,62 +43,84 @@ class SizeResult:
     drift_edits: int = 0
 
 
-def _step(name: str, runs: list[Run], changes: int, bound: int, managed: int, writes: int) -> Step:
-    run = best(runs)
-    return Step(
-        name=name,
-        run=run,
-        changes=changes,
-        read_bound=bound,
-        baseline=baseline(managed, writes),
-        rss_mb=max(r.rss_mb for r in runs),
-    )
+class Bench:
+    """One size: a fresh sandbox with its users, a spec, and the CLI runs against them."""
+
+    def __init__(self, size: int, root: Path, repeat: int) -> None:
+        self.work = build(size)
+        self.where = root / str(size)
+        self.where.mkdir(parents=True)
+        self.spec = str(self.work.write(self.where / "portal.yaml"))
+        self.db = self.where / "sandbox.db"
+        seed_users(self.db, self.work.users)
+        self.repeat = repeat
+        self.result = SizeResult(size, self.work.counts, len(self.work.users))
+        spec_groups = self.work.spec["groups"]
+        self.users = len({m for g in spec_groups for m in g.get("members") or ()})
+
+    def plan(self, expect: int, fmt: str = "json") -> Run:
+        args = ["plan", self.spec, "--url", f"sandbox:{self.db}", "--format", fmt]
+        return run_cli([*args, "--detailed-exitcode"], self.where, expect=(expect,))
+
+    def apply(self) -> Run:
+        args = ["apply", self.spec, "--url", f"sandbox:{self.db}", "--auto-approve"]
+        return run_cli(args, self.where)
+
+    def step(self, name: str, runs: list[Run], changes: int, managed: int) -> None:
+        run = best(runs)
+        writes = changes if "apply" in name else 0
+        self.result.steps.append(
+            Step(
+                name=name,
+                run=run,
+                changes=changes,
+                read_bound=read_lower_bound(self.db, self.work),
+                baseline=baseline(managed, writes, self.users),
+                rss_mb=max(r.rss_mb for r in runs),
+            )
+        )
+
+    def bootstrap(self) -> None:
+        self.plan(2)  # warm-up: compiles and caches the bytecode, fills the OS file cache
+        empty = self.plan(2)
+        changes = len(empty.json()["changes"])
+        self.step("plan, empty portal", [empty], changes, 0)
+        bound = read_lower_bound(self.db, self.work)  # before the apply changes the portal
+        boot = self.apply()
+        self.step("bootstrap apply", [boot], changes, 0)
+        self.result.steps[-1].read_bound = bound
+
+    def up_to_date(self) -> None:
+        size = self.result.size
+        self.step("plan, up to date", [self.plan(0, "text") for _ in range(self.repeat)], 0, size)
+        args = ["plan", self.spec, "--url", f"sandbox:{self.db}"]
+        profiled = run_cli(args, self.where, profile=self.where / "plan.prof")
+        self.result.share = own_share(self.where / "plan.prof")
+        self.result.import_cpu = profiled.import_cpu
+
+    def drifted(self) -> None:
+        size = self.result.size
+        self.result.drift_edits = edits = drift(self.db)
+        runs = [self.plan(2) for _ in range(self.repeat)]
+        changes = len(runs[0].json()["changes"])
+        if changes != edits:
+            print(f"  warning: {edits} edits made, but the plan shows {changes} changes")
+        self.step("plan after 1% drift", runs, changes, size)
+        bound = read_lower_bound(self.db, self.work)
+        self.step("apply of the drift", [self.apply()], changes, size)
+        self.result.steps[-1].read_bound = bound
+        self.plan(0)  # converged: the plan after the apply is empty (exit 0, not 2)
 
 
-def bench_size(size: int, root: Path, repeat: int, log: bool = True) -> SizeResult:
-    work = build(size)
-    where = root / str(size)
-    where.mkdir(parents=True)
-    spec = str(work.write(where / "portal.yaml"))
-    db = where / "sandbox.db"
-    seed_users(db, work.users)
-    url = ["--url", f"sandbox:{db}"]
-    result = SizeResult(size, work.counts, len(work.users))
-    say = print if log else (lambda *a: None)
-
-    def plan(expect: int, fmt: str = "json") -> Run:
-        args = ["plan", spec, *url, "--format", fmt, "--detailed-exitcode"]
-        return run_cli(args, where, expect=(expect,))
-
-    def apply() -> Run:
-        return run_cli(["apply", spec, *url, "--auto-approve"], where)
-
-    say(f"[{size}] plan of the empty portal, bootstrap apply")
-    bound = read_lower_bound(db, work)
-    plan(2)  # warm-up: compiles and caches the bytecode, fills the OS file cache
-    empty = plan(2)
-    changes = len(empty.json()["changes"])
-    result.steps.append(_step("plan, empty portal", [empty], changes, bound, 0, 0))
-    boot = apply()
-    result.steps.append(_step("bootstrap apply", [boot], changes, bound, 0, changes))
-
-    say(f"[{size}] plan of the up-to-date portal x{repeat}, then profiled")
-    bound = read_lower_bound(db, work)
-    runs = [plan(0, "text") for _ in range(repeat)]
-    result.steps.append(_step("plan, up to date", runs, 0, bound, size, 0))
-    profiled = run_cli(["plan", spec, *url], where, profile=where / "plan.prof")
-    result.share, result.import_cpu = own_share(where / "plan.prof"), profiled.import_cpu
-
-    say(f"[{size}] 1% drift, plan x{repeat}, repair, re-plan")
-    result.drift_edits = drift(db)
-    bound = read_lower_bound(db, work)
-    runs = [plan(2) for _ in range(repeat)]
-    changes = len(runs[0].json()["changes"])
-    result.steps.append(_step("plan after 1% drift", runs, changes, bound, size, 0))
-    fix = apply()
-    result.steps.append(_step("apply of the drift", [fix], changes, bound, size, changes))
-    plan(0)  # converged: the plan after apply is empty (exit 0, not 2)
-    return result
+def bench_size(size: int, root: Path, repeat: int) -> SizeResult:
+    bench = Bench(size, root, repeat)
+    print(f"[{size}] plan of the empty portal, bootstrap apply")
+    bench.bootstrap()
+    print(f"[{size}] plan of the up-to-date portal x{repeat}, then profiled")
+    bench.up_to_date()
+    print(f"[{size}] 1% drift, plan x{repeat}, repair, re-plan")
+    bench.drifted()
+    return bench.result
 
 
 def help_time(repeat: int) -> float:
