@@ -7,6 +7,7 @@ the time between the reconciler's own code, the sandbox and the libraries.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pstats
@@ -21,7 +22,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CHILD = HERE / "child.py"
-PACKAGE = str(HERE.parent / "reconciler")
+# Where the reconciler that child processes import lives (a patched copy on PYTHONPATH, or
+# this checkout), so that the profile knows its files.
+PACKAGE = str(Path(importlib.util.find_spec("reconciler").origin or HERE).parent)  # type: ignore[union-attr]
 # Bytecode is cached, as in an installed package; no configured target, no sandbox faults.
 CLEARED = (
     "PYTHONDONTWRITEBYTECODE",

@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # sizes 100,1000,10000; best of 3 runs
     python benchmarks/run.py --quick              # sizes 100,1000; one run each
     python benchmarks/run.py --sizes 500 --write  # and rewrite benchmarks/RESULTS.md
+    python benchmarks/run.py --with-proposed      # on a copy with benchmarks/proposed/*.patch
 
 Per size: a fresh sandbox (a file in a temp dir, no rate limit) with enough demo users, a
 spec of that many resources (see workload.py), then, each with the ``reconciler`` CLI in a
@@ -17,10 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from economy import baseline, read_lower_bound
 from measure import Run, best, own_share, run_cli, spawn
@@ -30,6 +33,7 @@ from scaling import Point, scaling
 from workload import build, drift, seed_users
 
 HERE = Path(__file__).resolve().parent
+PATCHED = "RECONCILER_BENCH_PATCHED"  # set on the re-run: the patched copy's directory
 
 
 @dataclass
@@ -130,6 +134,19 @@ def help_time(repeat: int) -> float:
     return min(spawn([*argv, "--help"], HERE).wall for _ in range(max(repeat, 5)))
 
 
+def _rerun_patched(argv: list[str]) -> NoReturn:
+    """Run this script again on a copy of the package with the proposed patches applied."""
+    root = Path(tempfile.mkdtemp(prefix="reconciler-proposed-"))
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(HERE.parent / "reconciler", root / "reconciler", ignore=ignore)
+    for patch in sorted((HERE / "proposed").glob("*.patch")):
+        print(f"applying {patch.name}")
+        subprocess.run(["git", "apply", str(patch)], cwd=root, check=True)
+    path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path, PATCHED: str(root)}
+    os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve()), *argv], env)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,10000", help="resource counts (comma list)")
@@ -137,7 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per plan (best kept)")
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (specs, DBs)")
+    parser.add_argument(
+        "--with-proposed",
+        action="store_true",
+        help="measure a copy with benchmarks/proposed/*.patch applied (RESULTS-proposed.md)",
+    )
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    patched = os.environ.get(PATCHED)
+    if args.with_proposed and not patched:
+        _rerun_patched(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.quick:
         sizes, args.repeat = [s for s in sizes if s <= 1000] or [100], 1
@@ -156,11 +182,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
-    text = render(results, paced, points, help_s, load=load, quick=args.quick)
+        if patched:
+            shutil.rmtree(patched, ignore_errors=True)
+    text = render(
+        results, paced, points, help_s, load=load, quick=args.quick, patched=bool(patched)
+    )
     print(text)
     if args.write:
-        write_results(text, HERE / "RESULTS.md")
-        print(f"wrote {HERE / 'RESULTS.md'}")
+        out = HERE / ("RESULTS-proposed.md" if patched else "RESULTS.md")
+        write_results(text, out)
+        print(f"wrote {out}")
     return 0
 
 

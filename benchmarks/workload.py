@@ -21,9 +21,6 @@ from reconciler.sandbox import Sandbox
 TABS = ("roadmap", "wish-list", "changelog")
 PALETTE = ("#ABDEE6", "#FFAEA5", "#FFC8A2", "#D4F0F0", "#CCE2CB", "#FED7C3", "#DCD9F8")
 FANOUT = 4  # children per section, and grandchildren per child
-# Top-level sections all go in one tab: with roots in several tabs, desired.py places a root
-# after the previous root of *another* tab (after_id), which the portal refuses (422).
-SECTION_TABS = ("roadmap",)
 
 
 @dataclass
@@ -65,7 +62,7 @@ def _sections(total: int) -> list[dict[str, Any]]:
         n = len(roots)
         root: dict[str, Any] = {
             "title": f"Area {n:05d}",
-            "tab": SECTION_TABS[n % len(SECTION_TABS)],
+            "tab": TABS[n % len(TABS)],
             "description": f"Work area {n}",
             "icon": "rocket",
             "color": PALETTE[n % len(PALETTE)],
@@ -168,7 +165,8 @@ def drift(db: Path, share: float = 0.01, seed: int = 7) -> int:
         for item in pick(call("GET", "tags")):
             call("PUT", f"tags/{item['id']}", {"tag": item["tag"] + "-old"})
             edits += 1
-        for item in pick(call("GET", "sections")):
+        described = [s for s in call("GET", "sections") if s["description"]]  # managed there
+        for item in pick(described):
             body = {"title": item["title"], "description": "edited by hand"}
             call("PUT", f"sections/{item['id']}", body)
             edits += 1
