@@ -8,7 +8,7 @@ with whichever is cheaper: ``users/find_by_email`` one by one, or paging ``users
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from ..client import Client
 from ..errors import ApiError, BadResponseError, PlanError
@@ -58,40 +58,51 @@ class ProductLift:
 
     def read(self, needs: ReadNeeds) -> LiveState:
         state = LiveState()
-        for tab in self._list("tabs"):
+        for tab in self._list("tabs", named="slug"):
             info = TabInfo(tab["id"], str(tab["slug"]), str(tab.get("name") or tab["slug"]))
             state.tabs[info.slug.casefold()] = info
         self.tabs = state.tabs
         for kind in FLAT:
-            state.resources[kind] = [self._flat(kind, item) for item in self._list(FLAT[kind].path)]
+            state.resources[kind] = [
+                self._flat(kind, item)
+                for item in self._list(FLAT[kind].path, named=FLAT[kind].name_field)
+            ]
         state.resources["section"] = self._read_sections(needs.nested_sections, needs.everything)
         state.resources["membership"] = self._read_members(state.of("group"), needs, state)
         self._resolve_users(needs.emails, state)
         self.users = state.users
         return state
 
-    def _list(self, path: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def _list(
+        self, path: str, params: Mapping[str, Any] | None = None, *, named: str
+    ) -> list[dict[str, Any]]:
+        """GET a collection; every item must have an id and a non-empty ``named`` string."""
         body = self.client.get(path, params)
         data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, list) or not all(isinstance(i, dict) and "id" in i for i in data):
-            raise BadResponseError(
-                "GET",
-                f"{self.client.api_prefix}/{path}",
-                200,
-                'expected {"data": [objects with an id]}',
-            )
+        if not isinstance(data, list):
+            self._bad(path, 'expected {"data": [...]}')
+        for item in data:
+            if not isinstance(item, dict):
+                self._bad(path, f"expected objects in data, got {type(item).__name__}")
+            id_ = item.get("id")
+            if isinstance(id_, bool) or not isinstance(id_, int | str) or id_ == "":
+                self._bad(path, f"an item has no usable id ({id_!r})")
+            if not isinstance(item.get(named), str) or not item[named].strip():
+                self._bad(path, f"item {id_!r} has no {named}")
         return data
+
+    def _bad(self, path: str, message: str) -> NoReturn:
+        raise BadResponseError(
+            "GET",
+            f"{self.client.api_prefix}/{path}",
+            200,
+            message,
+            hint="the portal answered what its API does not promise; nothing was written",
+        )
 
     def _flat(self, kind: Kind, item: dict[str, Any]) -> Resource:
         spelled = FLAT[kind]
-        name = item.get(spelled.name_field)
-        if not isinstance(name, str):
-            raise BadResponseError(
-                "GET",
-                f"{self.client.api_prefix}/{spelled.path}",
-                200,
-                f"{kind} {item['id']!r} has no {spelled.name_field}",
-            )
+        name = item[spelled.name_field]
         attrs: dict[str, Any] = {"name": name}
         if kind in ("category", "status"):
             attrs["color"] = _color(item.get("color"))
@@ -109,7 +120,7 @@ class ProductLift:
         return None if tab_id is None else str(tab_id)
 
     def _read_sections(self, nested: frozenset[str], everything: bool) -> list[Resource]:
-        items = self._list("sections")
+        items = self._list("sections", named="title")
         if (nested or everything) and not any(i.get("parent_id") for i in items):
             items = items + self._children(items, nested, everything)
         by_id = {i["id"]: i for i in items}
@@ -171,7 +182,7 @@ class ProductLift:
             where, item = todo.pop()
             if not everything and key(where) not in nested:
                 continue
-            for child in self._list(f"sections/{item['id']}/children"):
+            for child in self._list(f"sections/{item['id']}/children", named="title"):
                 child.setdefault("tab_id", item.get("tab_id"))
                 child.setdefault("parent_id", item["id"])
                 found.append(child)
@@ -185,7 +196,7 @@ class ProductLift:
         for group in groups:
             if not needs.everything and group.key not in needs.member_groups:
                 continue
-            for user in self._list(f"groups/{group.id}/users"):
+            for user in self._list(f"groups/{group.id}/users", named="email"):
                 email = str(user.get("email", "")).lower()
                 state.users[email] = user["id"]
                 members.append(
@@ -205,7 +216,7 @@ class ProductLift:
         missing = {e for e in emails if e not in state.users}
         skip = 0
         while len(missing) > 1:
-            page = self._list("users", {"limit": PAGE, "skip": skip})
+            page = self._list("users", {"limit": PAGE, "skip": skip}, named="email")
             for user in page:
                 state.users[str(user.get("email", "")).lower()] = user["id"]
             missing -= state.users.keys()
@@ -318,7 +329,7 @@ class ProductLift:
         """Our first attempt landed but its answer was lost: find what it made."""
         path = self._path(change.kind)
         if change.kind == "section":
-            for item in self._list(path):
+            for item in self._list(path, named="title"):
                 same_parent = str(item.get("parent_id") or "") == str(body.get("parent_id") or "")
                 if (
                     same_parent
@@ -328,7 +339,7 @@ class ProductLift:
                     return item["id"]  # type: ignore[no-any-return]
         else:
             field = FLAT[change.kind].name_field
-            for item in self._list(path):
+            for item in self._list(path, named=field):
                 if key(str(item.get(field))) == key(str(body[field])):
                     return item["id"]  # type: ignore[no-any-return]
         raise ApiError(
