@@ -12,6 +12,7 @@ reverse (memberships, sections deepest first, groups, tags, statuses, categories
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -141,7 +142,57 @@ def _sections(match: Match, desired: Desired, out: Diff, deletes: list[Change]) 
             changes.append(Change(Action.UPDATE, "section", d.name, live.id, before, after, refs))
     leftovers = sorted(match.unmatched, key=lambda s: -int(s.extra.get("depth", 0)))
     _leftovers("section", leftovers, desired, out, deletes)
-    return changes
+    return _in_dependency_order(changes, match)
+
+
+def _in_dependency_order(changes: list[Change], match: Match) -> list[Change]:
+    """Spec order (parents first), except where a change needs another done first.
+
+    A replace deletes the old section with its whole subtree, so a section moving out of
+    that subtree moves before it (and what the move needs, such as its new parent's create,
+    comes before the move). Ties keep spec order.
+    """
+    replaced = {c.id: i for i, c in enumerate(changes) if c.action is Action.REPLACE}
+    if not replaced:
+        return changes
+    live = [*(p for p in match.pairs if p is not None), *match.unmatched]
+    parent_of = {s.id: s.extra.get("parent_id") for s in live}
+    made = {key(c.name): i for i, c in enumerate(changes) if c.action is not Action.UPDATE}
+    needs: list[set[int]] = [set() for _ in changes]
+    for i, c in enumerate(changes):
+        moves = "parent" in (c.after or {})
+        refs: list[Any] = [c.refs.get("parent")] if moves else []
+        if c.action is not Action.UPDATE:
+            refs = [c.refs.get("parent"), c.refs.get("after")]
+        needs[i].update(made[key(r)] for r in refs if r is not None and key(r) in made)
+        ancestor = parent_of.get(c.id) if moves and c.action is Action.UPDATE else None
+        while ancestor is not None:
+            if ancestor in replaced:
+                needs[replaced[ancestor]].add(i)
+            ancestor = parent_of.get(ancestor)
+    return [changes[i] for i in _stable_topological(needs)]
+
+
+def _stable_topological(needs: Sequence[set[int]]) -> list[int]:
+    """Indices with every index after those it needs, else ascending; cycles (none are
+    expected) keep their original order."""
+    waiting = [len(n) for n in needs]
+    dependents: dict[int, list[int]] = {}
+    for i, wanted in enumerate(needs):
+        for j in wanted:
+            dependents.setdefault(j, []).append(i)
+    ready = [i for i, n in enumerate(waiting) if n == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for j in dependents.get(i, ()):
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, j)
+    placed = set(order)
+    return order + [i for i in range(len(needs)) if i not in placed]
 
 
 def _moved(d: Resource, live: Resource, partner_ids: Mapping[str, Id | None]) -> bool:

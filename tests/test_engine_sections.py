@@ -278,3 +278,24 @@ def test_moved_section_keeps_its_children_when_their_titles_are_not_unique(
     portal.run(plan)
     assert portal.sections()["roadmap/Now/Later"]["id"] == ids["roadmap/Next/Now/Later"]
     assert portal.plan(moved).changes == ()
+
+
+def test_section_moving_out_of_a_replaced_one_moves_before_the_replace(portal: Portal) -> None:
+    """Found by the property tests: the replace deleted the old section with its children,
+    then the move of one of them failed with 404."""
+    portal.apply(spec(node("Old", node("Kid", node("Grandkid")), tab="roadmap")))
+    kid_id = portal.sections()["roadmap/Old/Kid"]["id"]
+    moved = spec(
+        node("Old", tab="wish-list", renamed_from=["roadmap/Old"]),
+        node("Parent", node("Kid", node("Grandkid")), tab="roadmap"),
+    )
+    plan = portal.plan(moved)
+    assert rows(plan) == [
+        ("create", "section", "roadmap/Parent"),
+        ("update", "section", "roadmap/Parent/Kid"),
+        ("replace", "section", "wish-list/Old"),
+    ]
+    portal.run(plan)
+    assert portal.sections()["roadmap/Parent/Kid"]["id"] == kid_id
+    assert "roadmap/Parent/Kid/Grandkid" in portal.sections()
+    assert portal.plan(moved).changes == ()
