@@ -33,6 +33,7 @@ CLEARED = (
     "RECONCILER_SANDBOX_RATE_LIMIT",
     "RECONCILER_SANDBOX_FAULTS",
 )
+BASE_PATH = "RECONCILER_BENCH_BASE_PYTHONPATH"  # PYTHONPATH without the patched copy
 LIBRARIES = ("pydantic", "yaml", "httpx", "httpcore", "deepdiff", "tenacity", "rich", "click")
 
 
@@ -87,15 +88,25 @@ def spawn(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
 
 
 def run_cli(
-    args: list[str], cwd: Path, *, profile: Path | None = None, expect: tuple[int, ...] = (0,)
+    args: list[str],
+    cwd: Path,
+    *,
+    profile: Path | None = None,
+    expect: tuple[int, ...] = (0,),
+    unpatched: bool = False,
 ) -> Run:
-    """``reconciler ARGS`` in a child process; fails loudly on an unexpected exit code."""
+    """``reconciler ARGS`` in a child process; fails loudly on an unexpected exit code.
+
+    ``unpatched``: when this run measures a patched copy (``run.py --with-proposed``), run
+    the checkout's own package instead, for an A/B comparison."""
     stats = cwd / "stats.json"
     stats.unlink(missing_ok=True)
     extra = ["--profile", str(profile)] if profile else []
     env = dict(os.environ)
     for name in CLEARED:
         env.pop(name, None)
+    if unpatched and BASE_PATH in env:
+        env["PYTHONPATH"] = env[BASE_PATH]
     result = spawn([sys.executable, str(CHILD), str(stats), *extra, "--", *args], cwd, env)
     if result.code not in expect:
         raise RuntimeError(
@@ -142,3 +153,16 @@ def own_share(profile: Path) -> dict[str, float]:
         for (caller_file, _l, _n), edge in callers.items():
             parts[bucket(caller_file)] += tottime * edge[2] / edge_total
     return dict(parts)
+
+
+def reference_loop(repeat: int = 5) -> float:
+    """CPU seconds of a fixed pure-Python task (best of ``repeat``): how fast the machine was
+    during the run, so that runs on a shared machine can be compared."""
+    best_s = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        table: dict[int, str] = {}
+        for i in range(300_000):
+            table[i % 1000] = str(i * i)
+        best_s = min(best_s, time.process_time() - start)
+    return best_s

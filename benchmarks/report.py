@@ -145,6 +145,29 @@ def _pacing(paced: Sequence[Paced]) -> list[str]:
     return _table((*head, "fixed-window floor s", "waited s"), rows)
 
 
+def _ab(results: Sequence[Any]) -> list[str]:
+    rows = [
+        (
+            f"{r.size:,}",
+            f"{r.ab[0]:.2f}",
+            f"{r.ab[1]:.2f}",
+            f"{100 * (r.ab[1] / r.ab[0] - 1):+.0f}%",
+        )
+        for r in results
+        if r.ab
+    ]
+    if not rows:
+        return []
+    head = ("size", "checkout CPU s", "with the patches CPU s", "change")
+    return [
+        "## A/B: plan of the up-to-date portal, without and with the patches",
+        "",
+        "Runs interleaved in one session, best CPU time of each.",
+        "",
+        *_table(head, rows),
+    ]
+
+
 def _targets(results: Sequence[Any], paced: Sequence[Paced], help_s: float) -> list[str]:
     steps = [s for r in results for s in r.steps]
     off = [(r.size, s) for r in results for s in r.steps if s.run.reads != s.read_bound]
@@ -193,6 +216,7 @@ def render(
     help_s: float,
     *,
     load: float = 0.0,
+    speed: float = 0.0,
     quick: bool = False,
     patched: bool = False,
 ) -> str:
@@ -205,8 +229,11 @@ def render(
         + "` (about two minutes; `--quick` for sizes 100 and 1,000). Nothing here is part of "
         "the test suite.",
         "",
-        f"Machine: {machine()}; load average during the run up to {load:.1f} (other work "
-        "shared the machine: wall times include waiting for a core, CPU times less so)."
+        f"Machine: {machine()}; load average during the run up to {load:.1f}; reference loop "
+        f"{speed * 1000:.0f} ms CPU (`measure.reference_loop`, slowest of start and end). The "
+        "machine is shared: the same code measured 1.46 s and 1.81 s at different hours, so "
+        "compare runs by the reference loop, and changes only A/B in one run "
+        "(`--with-proposed` right after a plain run)."
         + (" Quick mode (one run each)." if quick else ""),
         "",
         "## Targets",
@@ -263,6 +290,7 @@ def render(
         "×2 per doubling; ×4 is quadratic.",
         "",
         *_scaling(points),
+        *_ab(results),
     ]
     return "\n".join(lines)
 

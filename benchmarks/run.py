@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from economy import baseline, read_lower_bound
-from measure import Run, best, own_share, run_cli, spawn
+from measure import BASE_PATH, Run, best, own_share, reference_loop, run_cli, spawn
 from paced import Paced, paced_apply
 from report import Step, render, write_results
 from scaling import Point, scaling
@@ -45,6 +45,7 @@ class SizeResult:
     share: dict[str, float] = field(default_factory=dict)
     import_cpu: float = 0.0
     drift_edits: int = 0
+    ab: tuple[float, float] | None = None  # CPU s of the up-to-date plan: checkout, patched
 
 
 class Bench:
@@ -62,9 +63,10 @@ class Bench:
         spec_groups = self.work.spec["groups"]
         self.users = len({m for g in spec_groups for m in g.get("members") or ()})
 
-    def plan(self, expect: int, fmt: str = "json") -> Run:
+    def plan(self, expect: int, fmt: str = "json", unpatched: bool = False) -> Run:
         args = ["plan", self.spec, "--url", f"sandbox:{self.db}", "--format", fmt]
-        return run_cli([*args, "--detailed-exitcode"], self.where, expect=(expect,))
+        args.append("--detailed-exitcode")
+        return run_cli(args, self.where, expect=(expect,), unpatched=unpatched)
 
     def apply(self) -> Run:
         args = ["apply", self.spec, "--url", f"sandbox:{self.db}", "--auto-approve"]
@@ -101,6 +103,9 @@ class Bench:
         profiled = run_cli(args, self.where, profile=self.where / "plan.prof")
         self.result.share = own_share(self.where / "plan.prof")
         self.result.import_cpu = profiled.import_cpu
+        if os.environ.get(PATCHED):  # A/B, interleaved: the machine's speed drifts
+            pairs = [(self.plan(0, unpatched=True), self.plan(0)) for _ in range(self.repeat + 2)]
+            self.result.ab = (min(a.cpu for a, _ in pairs), min(b.cpu for _, b in pairs))
 
     def drifted(self) -> None:
         size = self.result.size
@@ -143,7 +148,8 @@ def _rerun_patched(argv: list[str]) -> NoReturn:
         print(f"applying {patch.name}")
         subprocess.run(["git", "apply", str(patch)], cwd=root, check=True)
     path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "PYTHONPATH": path, PATCHED: str(root)}
+    base = os.environ.get("PYTHONPATH", "")
+    env = {**os.environ, "PYTHONPATH": path, PATCHED: str(root), BASE_PATH: base}
     os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve()), *argv], env)
 
 
@@ -168,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         sizes, args.repeat = [s for s in sizes if s <= 1000] or [100], 1
     root = Path(tempfile.mkdtemp(prefix="reconciler-bench-"))
-    load = os.getloadavg()[0]
+    load, speed = os.getloadavg()[0], reference_loop()
     try:
         results = [bench_size(size, root, args.repeat) for size in sizes]
         print("[pacing] apply under 60 a minute, fake clock")
@@ -176,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print("[scaling] plans of N sibling sections and N categories")
         points: list[Point] = scaling(root, (500, 1000) if args.quick else (1000, 2000, 4000))
         help_s = help_time(args.repeat)
-        load = max(load, os.getloadavg()[0])
+        load, speed = max(load, os.getloadavg()[0]), max(speed, reference_loop())
     finally:
         if args.keep:
             print(f"kept {root}")
@@ -185,7 +191,14 @@ def main(argv: list[str] | None = None) -> int:
         if patched:
             shutil.rmtree(patched, ignore_errors=True)
     text = render(
-        results, paced, points, help_s, load=load, quick=args.quick, patched=bool(patched)
+        results,
+        paced,
+        points,
+        help_s,
+        load=load,
+        speed=speed,
+        quick=args.quick,
+        patched=bool(patched),
     )
     print(text)
     if args.write:
