@@ -108,8 +108,8 @@ def apply_plan(
             new_id = provider.write(change, ids)
         except ReconcilerError as error:
             raise ApplyError(
-                f"{change.action.symbol} {change.kind} {change.name!r} failed: {error}\n"
-                f"{index} of {total} changes applied, {total - index} not",
+                f"{change.action.symbol} {change.kind} {change.name!r} failed: {error} "
+                f"({index} of {total} changes applied, {total - index} not)",
                 done=index,
                 remaining=total - index,
                 hint=(error.hint + "; " if error.hint else "")
