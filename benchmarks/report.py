@@ -91,11 +91,17 @@ def _requests(results: Sequence[Any]) -> list[str]:
                     f"{r.size:,}", s.name, f"{s.changes:,}", f"{run.reads:,}",
                     f"{s.read_bound:,}", _ratio(run.reads, s.read_bound), f"{run.writes:,}",
                     _ratio(run.writes, s.changes) if s.applies else "—",
-                    run.statuses.get("429", 0),
+                    _methods(run.methods), run.statuses.get("429", 0),
                 )
             )  # fmt: skip
     head = ("size", "step", "changes", "reads", "read bound", "reads ÷ bound", "writes")
-    return _table((*head, "writes ÷ changes", "429s"), rows)
+    return _table((*head, "writes ÷ changes", "by method", "429s"), rows)
+
+
+def _methods(methods: dict[str, int]) -> str:
+    order = ("GET", "POST", "PUT", "PATCH", "DELETE")
+    named = sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m))
+    return " · ".join(f"{m} {methods[m]:,}" for m in named)
 
 
 def _cost(results: Sequence[Any]) -> list[str]:
