@@ -25,6 +25,32 @@ from reconciler.sandbox.faults import WRITE_METHODS
 from reconciler.spec import Spec
 
 TARGET = "sandbox:engine-test"
+# one resource of every kind, with every attribute set
+TABS: list[dict[str, str]] = [{"slug": "roadmap"}, {"slug": "wish-list"}]
+BASE: dict[str, Any] = {
+    "tabs": TABS,
+    "categories": [{"name": "Bug", "color": "#ABDEE6"}],
+    "statuses": [{"name": "Planned", "color": "#B3E5FC", "tab": "roadmap"}],
+    "tags": ["editor"],
+    "sections": [
+        {
+            "title": "Now",
+            "tab": "roadmap",
+            "description": "This quarter",
+            "icon": "rocket",
+            "color": "#FF7043",
+            "hidden": False,
+        }
+    ],
+    "groups": [{"name": "Beta", "description": "Early access", "members": ["alice@example.com"]}],
+}
+
+
+def edit(**kinds: Any) -> dict[str, Any]:
+    """BASE with some kinds replaced."""
+    return {**BASE, **kinds}
+
+
 Row = tuple[str, str, str]
 
 
