@@ -7,6 +7,7 @@ line (plus a hint) with exit code 1; tracebacks only with ``--verbose``.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -366,6 +367,7 @@ def _fail(error: BaseException, message: str, hint: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI and turn every outcome into an exit code."""
+    gc.set_threshold(50_000, 50, 100)  # a short-lived process: collect garbage less often
     try:
         code = cli.main(args=argv, prog_name="reconciler", standalone_mode=False)
     except click.exceptions.Exit as done:

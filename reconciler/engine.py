@@ -70,7 +70,10 @@ def fingerprint(live: LiveState) -> str:
         return json.dumps(row, sort_keys=True, default=str, separators=(",", ":"))
 
     tabs = sorted((t.slug, str(t.id)) for t in live.tabs.values())
-    rows = sorted(dump([r.kind, str(r.id), r.name, r.parent, dict(r.attrs)]) for r in live.all())
+    rows = sorted(
+        ([r.kind, str(r.id), r.name, r.parent, dict(r.attrs)] for r in live.all()),
+        key=lambda row: (row[0], row[1], row[2], row[3] or ""),
+    )
     blob = dump([tabs, rows])
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
 

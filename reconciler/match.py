@@ -70,6 +70,8 @@ def match_sections(desired: Sequence[Resource], live: Sequence[Resource]) -> Mat
         claimed.add(id(candidate))
         return True
 
+    titles: dict[tuple[str, Id | None], dict[str, Resource]] = {}
+
     def structural(i: int) -> bool:
         """Same title (or an earlier title) among the children of the parent's partner."""
         d = desired[i]
@@ -80,7 +82,10 @@ def match_sections(desired: Sequence[Resource], live: Sequence[Resource]) -> Mat
             if parent_partner is None:
                 return False
             scope = (key(d.extra["tab"]), parent_partner.id)
-        siblings = {key(s.extra["title"]): s for s in reversed(children.get(scope, []))}
+        siblings = titles.get(scope)
+        if siblings is None:  # once per scope: one per section is quadratic
+            found = reversed(children.get(scope, []))
+            siblings = titles[scope] = {key(s.extra["title"]): s for s in found}
         if take(i, siblings.get(key(d.extra["title"]))):
             return True
         parent_path = key(d.name.rsplit("/", 1)[0])

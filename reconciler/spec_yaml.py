@@ -126,8 +126,14 @@ def read(text: str) -> Document:
     return builder.doc
 
 
+# First characters that some implicit resolver (int, bool, null, timestamp...) looks at.
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+
+
 def _resolve(value: str) -> str:
     """The tag YAML 1.1 gives a plain scalar (int, bool, null, timestamp... or str)."""
+    if value and value[0] not in _RESOLVED_FIRST:
+        return _STR  # most names: no resolver starts with their first character
     tag: str = _RESOLVER.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     return tag
 
@@ -155,9 +161,10 @@ def _reader_message(error: yaml.reader.ReaderError) -> str:
     return f"character {code} is not allowed in YAML ({error.reason})"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     container: dict[str, Any] | list[Any]
+    positions: dict[str, tuple[Pos, Pos]] | list[Pos]  # the container's entry in doc
     key: str | None = None
     key_pos: Pos = (1, 1)
     skip_value: bool = False
@@ -172,18 +179,19 @@ class _Builder:
         self.documents = 0
 
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:  # the most common event first
+            self._scalar(event)  # type: ignore[arg-type]
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.stack.pop()
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self._open(event)  # type: ignore[arg-type]
+        elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 raise YamlError(_mark(event.start_mark), "a spec is one YAML document, not several")
-        elif isinstance(event, yaml.ScalarEvent):
-            self._scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self._open(event)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self.stack.pop()
-        elif isinstance(event, yaml.AliasEvent):
-            self._alias(event)
+        elif kind is yaml.AliasEvent:
+            self._alias(event)  # type: ignore[arg-type]
 
     def _alias(self, event: yaml.AliasEvent) -> None:
         """Refused: no expansion, so no alias bomb; the problem is reported where it is used."""
@@ -204,14 +212,15 @@ class _Builder:
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         pos = _mark(event.start_mark)
-        if self._expects_key():
-            self._key(self.stack[-1], event.value, pos)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.key is None and type(top.container) is dict:
+            self._key(top, event.value, pos)
         else:
             self._value(self._construct(event, pos), pos)
 
     def _key(self, frame: _Frame, name: str, pos: Pos) -> None:
         assert isinstance(frame.container, dict)
-        seen = self.doc.keys[id(frame.container)].get(name)
+        seen = frame.positions.get(name)  # type: ignore[union-attr]
         frame.key, frame.key_pos, frame.skip_value = name, pos, seen is not None
         if seen is not None:
             self.doc.problems.append((pos, f"duplicate key '{name}' (first at line {seen[0][0]})"))
@@ -244,27 +253,30 @@ class _Builder:
         if event.tag is not None and event.tag not in (_MAP if is_map else _SEQ):
             self._problem(pos, f"unsupported YAML tag '{_short(event.tag)}'")
         container: dict[str, Any] | list[Any]
+        positions: dict[str, tuple[Pos, Pos]] | list[Pos]
         if is_map:
-            container = {}
-            self.doc.keys[id(container)] = {}
+            container, positions = {}, {}
+            self.doc.keys[id(container)] = positions
         else:
-            container = []
-            self.doc.items[id(container)] = []
+            container, positions = [], []
+            self.doc.items[id(container)] = positions
         self.doc.starts[id(container)] = pos
         self._value(container, pos)
-        self.stack.append(_Frame(container))
+        self.stack.append(_Frame(container, positions))
 
     def _value(self, value: Any, pos: Pos) -> None:
         if not self.stack:
             self.doc.data, self.doc.root = value, pos
             return
         top = self.stack[-1]
-        if isinstance(top.container, list):
-            top.container.append(value)
-            self.doc.items[id(top.container)].append(pos)
+        container = top.container
+        if type(container) is list:
+            container.append(value)
+            top.positions.append(pos)  # type: ignore[union-attr]
             return
-        assert top.key is not None
+        name = top.key
+        assert name is not None
         if not top.skip_value:
-            top.container[top.key] = value
-            self.doc.keys[id(top.container)][top.key] = (top.key_pos, pos)
+            container[name] = value  # type: ignore[call-overload]
+            top.positions[name] = (top.key_pos, pos)  # type: ignore[call-overload]
         top.key = None
