@@ -140,9 +140,44 @@ def _sections(match: Match, desired: Desired, out: Diff, deletes: list[Change]) 
             after["parent"] = d.parent
         if after:
             changes.append(Change(Action.UPDATE, "section", d.name, live.id, before, after, refs))
-    leftovers = sorted(match.unmatched, key=lambda s: -int(s.extra.get("depth", 0)))
+    doomed = _under_replaced(changes, match)
+    changes = [*(_delete(s) for s in doomed), *changes]  # deepest first
+    gone = {id(s) for s in doomed}
+    leftovers = [s for s in match.unmatched if id(s) not in gone]
+    leftovers.sort(key=lambda s: -int(s.extra.get("depth", 0)))
     _leftovers("section", leftovers, desired, out, deletes)
     return _in_dependency_order(changes, match)
+
+
+def _delete(live: Resource) -> Change:
+    return Change(Action.DELETE, live.kind, live.name, live.id, dict(live.attrs), None)
+
+
+def _under_replaced(changes: Sequence[Change], match: Match) -> list[Resource]:
+    """Unmatched sections below a replaced one: the replace's delete takes them along.
+
+    They are planned as deletes of their own, prune or not, so the plan shows them and the
+    delete threshold counts them: nothing disappears without being in the plan.
+    """
+    replaced = {c.id for c in changes if c.action is Action.REPLACE}
+    if not replaced:
+        return []
+    live = [*(p for p in match.pairs if p is not None), *match.unmatched]
+    parent_of = {s.id: s.extra.get("parent_id") for s in live}
+
+    def below_replaced(section: Resource) -> bool:
+        ancestor = parent_of.get(section.id)
+        while ancestor is not None:
+            if ancestor in replaced:
+                return True
+            ancestor = parent_of.get(ancestor)
+        return False
+
+    doomed = [s for s in match.unmatched if below_replaced(s)]
+    return sorted(doomed, key=lambda s: (-int(s.extra.get("depth", 0)), s.key))
+
+
+_MAKES = (Action.CREATE, Action.REPLACE)
 
 
 def _in_dependency_order(changes: list[Change], match: Match) -> list[Change]:
@@ -152,20 +187,24 @@ def _in_dependency_order(changes: list[Change], match: Match) -> list[Change]:
     that subtree moves before it (and what the move needs, such as its new parent's create,
     comes before the move). Ties keep spec order.
     """
-    replaced = {c.id: i for i, c in enumerate(changes) if c.action is Action.REPLACE}
+    # what takes its subtree with it: a replace, or the delete of a section below one
+    replaced = {
+        c.id: i for i, c in enumerate(changes) if c.action in (Action.REPLACE, Action.DELETE)
+    }
     if not replaced:
         return changes
     live = [*(p for p in match.pairs if p is not None), *match.unmatched]
     parent_of = {s.id: s.extra.get("parent_id") for s in live}
-    made = {key(c.name): i for i, c in enumerate(changes) if c.action is not Action.UPDATE}
+    made = {key(c.name): i for i, c in enumerate(changes) if c.action in _MAKES}
     needs: list[set[int]] = [set() for _ in changes]
     for i, c in enumerate(changes):
         moves = "parent" in (c.after or {})
         refs: list[Any] = [c.refs.get("parent")] if moves else []
-        if c.action is not Action.UPDATE:
+        if c.action in _MAKES:
             refs = [c.refs.get("parent"), c.refs.get("after")]
         needs[i].update(made[key(r)] for r in refs if r is not None and key(r) in made)
-        ancestor = parent_of.get(c.id) if moves and c.action is Action.UPDATE else None
+        takes_along = (moves and c.action is Action.UPDATE) or c.action is Action.DELETE
+        ancestor = parent_of.get(c.id) if takes_along else None
         while ancestor is not None:
             if ancestor in replaced:
                 needs[replaced[ancestor]].add(i)
@@ -207,8 +246,8 @@ def _moved(d: Resource, live: Resource, partner_ids: Mapping[str, Id | None]) ->
 def _replace(d: Resource, live: Resource, refs: Mapping[str, Any], out: Diff) -> Change:
     out.warnings.append(
         f'section "{live.name}" moves to tab "{d.extra["tab"]}": the API cannot move a section '
-        "between tabs, so it is deleted and re-created; its posts lose their section and its "
-        "child sections are deleted with it"
+        "between tabs, so it is deleted and re-created; its posts lose their section, and "
+        "child sections the spec does not place elsewhere are deleted with it (planned as deletes)"
     )
     before = {"name": live.name, "tab": live.extra["tab"], **live.attrs}
     after = {"name": d.name, "tab": d.extra["tab"], **d.attrs}

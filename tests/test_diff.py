@@ -80,7 +80,10 @@ def test_case_only_change_is_a_rename() -> None:
 
 
 def test_renamed_from_adopts_instead_of_delete_and_create() -> None:
-    spec = {"prune": True, "categories": [{"name": "Integration", "renamed_from": ["Integrations"]}]}
+    spec = {
+        "prune": True,
+        "categories": [{"name": "Integration", "renamed_from": ["Integrations"]}],
+    }
     assert plan_of(spec, live_state(category=[cat(1, "integrations")])) == [
         ("update", "category", "Integration")
     ]
@@ -136,8 +139,12 @@ def test_parent_renamed_keeps_children_in_place() -> None:
     spec = {
         "tabs": [{"slug": "roadmap"}],
         "sections": [
-            {"title": "Current", "tab": "roadmap", "renamed_from": ["Now"],
-             "sections": [{"title": "Backend"}]},
+            {
+                "title": "Current",
+                "tab": "roadmap",
+                "renamed_from": ["Now"],
+                "sections": [{"title": "Backend"}],
+            },
         ],
     }
     live = live_state(section=[sec(1, "roadmap/Now"), sec(3, "roadmap/Now/Backend", parent_id=1)])
@@ -182,8 +189,14 @@ def test_members_are_the_whole_membership() -> None:
     live = live_state(
         group=[Resource("group", "Beta", {"name": "Beta"}, id="g1")],
         membership=[
-            Resource("membership", f"Beta/{e}", {"email": e}, id=f"u-{e}", parent="Beta",
-                     extra={"email": e, "group_id": "g1"})
+            Resource(
+                "membership",
+                f"Beta/{e}",
+                {"email": e},
+                id=f"u-{e}",
+                parent="Beta",
+                extra={"email": e, "group_id": "g1"},
+            )
             for e in ("bob@example.com", "carol@example.com")
         ],
     )
@@ -198,8 +211,36 @@ def test_members_left_out_are_not_managed() -> None:
     live = live_state(
         group=[Resource("group", "Beta", {"name": "Beta"}, id="g1")],
         membership=[
-            Resource("membership", "Beta/x@example.com", {"email": "x@example.com"}, id="u",
-                     parent="Beta", extra={"email": "x@example.com", "group_id": "g1"})
+            Resource(
+                "membership",
+                "Beta/x@example.com",
+                {"email": "x@example.com"},
+                id="u",
+                parent="Beta",
+                extra={"email": "x@example.com", "group_id": "g1"},
+            )
         ],
     )
     assert plan_of(spec, live) == []
+
+
+def test_replace_plans_the_deletes_it_takes_along_even_without_prune() -> None:
+    spec = {
+        "tabs": [{"slug": "roadmap"}, {"slug": "wish-list"}],
+        "sections": [{"title": "Ideas", "tab": "wish-list", "renamed_from": ["roadmap/Ideas"]}],
+    }
+    live = live_state(
+        section=[
+            sec(1, "roadmap/Ideas"),
+            sec(2, "roadmap/Ideas/Old", parent_id=1),
+            sec(3, "roadmap/Ideas/Old/Older", parent_id=2),
+            sec(4, "roadmap/Elsewhere"),
+        ]
+    )
+    result = diff(desired_state(Spec.model_validate({"version": 1, **spec})), live)
+    assert [(c.action.value, c.name) for c in result.changes] == [
+        ("delete", "roadmap/Ideas/Old/Older"),
+        ("delete", "roadmap/Ideas/Old"),
+        ("replace", "wish-list/Ideas"),
+    ]
+    assert [u.name for u in result.unmanaged] == ["roadmap/Elsewhere"]

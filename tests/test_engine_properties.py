@@ -347,9 +347,16 @@ def check_order(plan: Plan) -> None:
 
 def check_no_unnamed_deletes(case: Case) -> None:
     prunes = case.spec.prunes
+    replaced = [
+        str((c.before or {})["name"]).casefold() + "/"
+        for c in case.plan.changes
+        if c.action is Action.REPLACE
+    ]
     for c in case.plan.changes:
         if c.action is not Action.DELETE:
             continue
+        if c.kind == "section" and c.name.casefold().startswith(tuple(replaced)):
+            continue  # taken along by a replace: planned, so the user sees it
         if c.kind == "membership":
             group = str(c.refs["group"]).casefold()
             named = {g.name.casefold() for g in case.spec.groups if g.members is not None}
