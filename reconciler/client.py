@@ -39,9 +39,12 @@ log = logging.getLogger("reconciler.http")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
 def backoff(base: float) -> tenacity.wait.wait_base:
     """Exponential backoff from ``base`` seconds, capped at 30 s, with jitter."""
     return tenacity.wait_exponential(multiplier=base, max=30.0) + tenacity.wait_random(0, base)
+
 
 HINTS = {
     401: "check PRODUCTLIFT_TOKEN (the portal's API token, from Customize > API & Webhooks)",

@@ -9,7 +9,9 @@ import yaml
 
 from .state import Id, LiveState, Resource
 
-HEADER = "# yaml-language-server: $schema=https://portal-reconciler.dev/schemas/portal.schema.json\n"
+HEADER = (
+    "# yaml-language-server: $schema=https://portal-reconciler.dev/schemas/portal.schema.json\n"
+)
 
 
 def export_spec(live: LiveState, url: str | None) -> dict[str, Any]:

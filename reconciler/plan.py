@@ -99,9 +99,7 @@ def check_delete_threshold(plan: Plan, percent: float, *, minimum: int = 4) -> N
 
     Replaces count as deletes: the portal resource goes away either way.
     """
-    deletes = Counter(
-        c.kind for c in plan.changes if c.action in (Action.DELETE, Action.REPLACE)
-    )
+    deletes = Counter(c.kind for c in plan.changes if c.action in (Action.DELETE, Action.REPLACE))
     for kind, count in sorted(deletes.items()):
         existing = plan.existing.get(kind, 0)
         if existing >= minimum and count * 100 > percent * existing:
