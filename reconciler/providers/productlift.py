@@ -214,8 +214,11 @@ class ProductLift:
     def _resolve_users(self, emails: Iterable[str], state: LiveState) -> None:
         """Find the users behind emails not seen in a member list, with the fewest requests."""
         missing = {e for e in emails if e not in state.users}
+        # the member lists showed len(state.users) users: paging past them all costs at
+        # least that many pages, so with as few missing emails, look them up one by one
+        at_least_pages = -(-len(state.users) // PAGE)
         skip = 0
-        while len(missing) > 1:
+        while len(missing) > max(1, at_least_pages):
             page = self._list("users", {"limit": PAGE, "skip": skip}, named="email")
             for user in page:
                 state.users[str(user.get("email", "")).lower()] = user["id"]
