@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from reconciler.sandbox import Sandbox
 
@@ -191,3 +193,28 @@ def test_lost_responses_converge_without_duplicates(run: Runner, sandbox_url: st
             assert len(names) == len(set(names)), path
         titles = [(s["tab_id"], s["parent_id"], s["title"]) for s in data(client, "sections")]
         assert len(titles) == len(set(titles))
+
+
+class _Terminal(io.StringIO):
+    """Standard input that says it is a terminal, holding the user's answer."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "code"), [("yes\n", 0), ("no\n", 1), ("y\n", 1)])
+def test_apply_on_a_terminal_asks_and_only_yes_applies(
+    run: Runner, sandbox_url: str, monkeypatch: pytest.MonkeyPatch, answer: str, code: int
+) -> None:
+    monkeypatch.setattr("sys.stdin", _Terminal(answer))
+    result = run("apply", EXAMPLE, "--url", sandbox_url)
+    assert result.code == code, result.err
+    assert "Only 'yes' will be accepted" in result.out
+    with portal(sandbox_url) as client:
+        applied = [c["name"] for c in data(client, "categories")]
+    if code == 0:
+        assert "Apply complete: 34 created." in result.out
+        assert "Bug" in applied
+    else:
+        assert "nothing was changed" in result.err
+        assert applied == []
