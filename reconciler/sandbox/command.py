@@ -140,7 +140,10 @@ def serve(
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
     _announce(server.url, token if made_up else None, bool(token), db, faults)
     if threading.current_thread() is threading.main_thread():
+        # Ctrl-C and SIGTERM stop the server, even when started in the background by a
+        # shell that set SIGINT to be ignored (a user who sends it means it)
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
