@@ -1,0 +1,161 @@
+"""Writing to a ProductLift portal: one request per change, lost answers adopted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import ApiError, BadResponseError
+from ...plan import Action, Change
+from ...state import Id, Kind, key
+from .reading import FLAT, Reader
+
+
+class ProductLift(Reader):
+    """The ProductLift provider; ``client`` is already pointed at the portal."""
+
+    # -- writing -------------------------------------------------------------------------
+
+    def write(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> Id | None:
+        if change.kind == "membership":
+            self._member(change, ids)
+            return None
+        if change.action is Action.DELETE:
+            self._delete(change.kind, change.id)
+            return None
+        if change.action is Action.UPDATE:
+            self._update(change, ids)
+            return change.id
+        if change.action is Action.REPLACE:
+            # delete first: if the create then fails, the next plan shows a plain create; the
+            # other way round, the old section would linger as unmanaged, its delete forgotten
+            self._delete(change.kind, change.id)
+        return self._create(change, ids)
+
+    def _path(self, kind: Kind) -> str:
+        return "sections" if kind == "section" else FLAT[kind].path
+
+    def _delete(self, kind: Kind, id_: Id | None) -> None:
+        try:
+            self.client.request("DELETE", f"{self._path(kind)}/{id_}")
+        except ApiError as error:
+            if error.status != 404:  # already gone: the end state we want
+                raise
+
+    def _payload(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> dict[str, Any]:
+        after = dict(change.after or {})
+        body: dict[str, Any] = {}
+        if change.kind == "section":
+            for attr, field in (
+                ("title", "title"),
+                ("description", "description"),
+                ("icon", "icon"),
+                ("color", "color"),
+            ):
+                if attr in after:
+                    body[field] = after[attr]
+            if "hidden" in after and change.action is Action.UPDATE:
+                body["is_hidden_for_users"] = bool(after["hidden"])
+            if "parent" in after or change.action is not Action.UPDATE:
+                parent = change.refs.get("parent")
+                body["parent_id"] = ids[("section", key(parent))] if parent else None
+            return body
+        spelled = FLAT[change.kind]
+        for attr, value in after.items():
+            if attr == "name":
+                body[spelled.name_field] = value
+            elif attr == "tab":
+                body["tab_id"] = self.tabs[value.casefold()].id if value else None
+            else:
+                body[attr] = value
+        return body
+
+    def _create(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> Id:
+        body = self._payload(change, ids)
+        if change.kind == "section":
+            body["tab_id"] = self.tabs[str(change.refs["tab"]).casefold()].id
+            after = change.refs.get("after")
+            if after and ("section", key(after)) in ids:
+                body["after_id"] = ids[("section", key(after))]
+            if body.get("parent_id") is None:
+                body.pop("parent_id", None)
+        path = self._path(change.kind)
+        try:
+            created = self._data(self.client.request("POST", path, json=body), "POST", path)
+            new_id: Id = created["id"]
+        except ApiError as error:
+            if not (error.status == 422 and error.retried and error.mentions("already been taken")):
+                raise
+            new_id = self._adopt(change, body)
+        if change.kind == "section" and (change.after or {}).get("hidden"):
+            # the create endpoint takes no visibility: a second write sets it
+            self.client.request(
+                "PUT",
+                f"sections/{new_id}",
+                json={"title": body["title"], "is_hidden_for_users": True},
+            )
+        return new_id
+
+    def _adopt(self, change: Change, body: Mapping[str, Any]) -> Id:
+        """Our first attempt landed but its answer was lost: find what it made."""
+        path = self._path(change.kind)
+        if change.kind == "section":
+            for item in self._list(path, named="title"):
+                same_parent = str(item.get("parent_id") or "") == str(body.get("parent_id") or "")
+                if (
+                    same_parent
+                    and str(item.get("tab_id")) == str(body["tab_id"])
+                    and key(str(item.get("title"))) == key(str(body["title"]))
+                ):
+                    return item["id"]  # type: ignore[no-any-return]
+        else:
+            field = FLAT[change.kind].name_field
+            for item in self._list(path, named=field):
+                if key(str(item.get(field))) == key(str(body[field])):
+                    return item["id"]  # type: ignore[no-any-return]
+        raise ApiError(
+            "POST",
+            f"{self.client.api_prefix}/{path}",
+            422,
+            f"{change.kind} {change.name!r} is taken, but no such {change.kind} is listed",
+        )
+
+    def _update(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> None:
+        assert change.id is not None
+        body = self._payload(change, ids)
+        raw = self._raw.get((change.kind, change.id), {})
+        if change.kind == "section":
+            body.setdefault("title", raw.get("title"))
+            method = "PUT"
+        else:
+            spelled = FLAT[change.kind]
+            method = spelled.update
+            if method == "PUT":  # PUT replaces: send the current values we do not change
+                body.setdefault(spelled.name_field, raw.get(spelled.name_field))
+                if change.kind == "status":
+                    body.setdefault("color", raw.get("color"))
+                    body.setdefault("tab_id", raw.get("tab_id"))
+        self.client.request(method, f"{self._path(change.kind)}/{change.id}", json=body)
+
+    def _member(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> None:
+        group_id = ids[("group", key(str(change.refs["group"])))]
+        email = str(change.refs["email"]).lower()
+        user_id = change.refs.get("user_id") or self.users[email]
+        method = "POST" if change.action is Action.CREATE else "DELETE"
+        try:
+            self.client.request(method, f"groups/{group_id}/users", json={"user_id": user_id})
+        except ApiError as error:
+            done = "already in the group" if method == "POST" else "not in the group"
+            if not (error.status == 422 and error.mentions(done)):
+                raise
+
+    def _data(self, body: Any, method: str, path: str) -> dict[str, Any]:
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict) or "id" not in data:
+            raise BadResponseError(
+                method,
+                f"{self.client.api_prefix}/{path}",
+                200,
+                'expected {"data": {... "id": ...}}',
+            )
+        return data
