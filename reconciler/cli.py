@@ -96,16 +96,10 @@ def cli() -> None:
     """
 
 
-def _stdout() -> Console:
+def _console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(soft_wrap=True, highlight=False)
-
-
-def _stderr() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, soft_wrap=True, highlight=False)
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
 
 
 def _load(path: str, fmt: str = "text") -> LoadedSpec:
@@ -202,7 +196,7 @@ def _print_plan(result: Plan, fmt: str, loaded: LoadedSpec) -> None:
     elif fmt == "github":
         click.echo(render.render_github(result, loaded.where, loaded.path), nl=False)
     else:
-        _stdout().print(render.render_text(result))
+        _console().print(render.render_text(result))
 
 
 @cli.command()
@@ -241,7 +235,7 @@ def apply(
         result = build_plan(loaded.spec, provider)
         if saved is not None and plan_file:
             check_saved_plan(load_saved_plan(saved, plan_file), result, plan_file)
-        out = _stdout()
+        out = _console()
         out.print(render_text(result))
         if not result.has_changes:
             return
@@ -282,7 +276,7 @@ def _run_apply(result: Plan, provider: ProductLift, out: Console) -> None:
         click.echo("\nInterrupted: finishing the write in flight, then stopping…", err=True)
 
     total = len(result.changes)
-    err = _stderr()
+    err = _console(stderr=True)
     progress = Progress(
         TextColumn("Applying"),
         BarColumn(),

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .spec import Section, Spec, managed
-from .state import Kind, ReadNeeds, Resource, join_path, key
+from .spec import KINDS, Section, Spec, managed
+from .state import PLURAL, Kind, ReadNeeds, Resource, join_path, key
 
 SECTION_ATTRS = ("title", "description", "icon", "color", "hidden")
 FREE_TEXTS = frozenset({"description", "icon"})
@@ -69,17 +69,9 @@ def desired_state(spec: Spec) -> Desired:
         nested_sections=nested,
     )
     prune = frozenset(
-        kind
-        for kind, plural in (
-            ("category", "categories"),
-            ("status", "statuses"),
-            ("tag", "tags"),
-            ("section", "sections"),
-            ("group", "groups"),
-        )
-        if spec.prunes(plural)
+        kind for kind, plural in PLURAL.items() if plural in KINDS and spec.prunes(plural)
     )
-    return Desired(res, needs, tabs, prune)  # type: ignore[arg-type]
+    return Desired(res, needs, tabs, prune)
 
 
 def _as_stored(attrs: dict[str, object]) -> dict[str, object]:

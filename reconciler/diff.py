@@ -110,7 +110,7 @@ def _leftovers(
 ) -> None:
     for live in unmatched:
         if kind in desired.prune:
-            deletes.append(Change(Action.DELETE, kind, live.name, live.id, dict(live.attrs), None))
+            deletes.append(_delete(live))
         else:
             out.unmanaged.append(Unmanaged(kind, live.name))
 
@@ -140,20 +140,24 @@ def _sections(match: Match, desired: Desired, out: Diff, deletes: list[Change]) 
             after["parent"] = d.parent
         if after:
             changes.append(Change(Action.UPDATE, "section", d.name, live.id, before, after, refs))
-    doomed = _under_replaced(changes, match)
+    live_sections = [*(p for p in match.pairs if p is not None), *match.unmatched]
+    parent_of = {s.id: s.extra.get("parent_id") for s in live_sections}
+    doomed = _under_replaced(changes, match, parent_of)
     changes = [*(_delete(s) for s in doomed), *changes]  # deepest first
     gone = {id(s) for s in doomed}
     leftovers = [s for s in match.unmatched if id(s) not in gone]
     leftovers.sort(key=lambda s: -int(s.extra.get("depth", 0)))
     _leftovers("section", leftovers, desired, out, deletes)
-    return _in_dependency_order(changes, match)
+    return _in_dependency_order(changes, parent_of)
 
 
 def _delete(live: Resource) -> Change:
     return Change(Action.DELETE, live.kind, live.name, live.id, dict(live.attrs), None)
 
 
-def _under_replaced(changes: Sequence[Change], match: Match) -> list[Resource]:
+def _under_replaced(
+    changes: Sequence[Change], match: Match, parent_of: Mapping[Id | None, Id | None]
+) -> list[Resource]:
     """Unmatched sections below a replaced one: the replace's delete takes them along.
 
     They are planned as deletes of their own, prune or not, so the plan shows them and the
@@ -162,8 +166,6 @@ def _under_replaced(changes: Sequence[Change], match: Match) -> list[Resource]:
     replaced = {c.id for c in changes if c.action is Action.REPLACE}
     if not replaced:
         return []
-    live = [*(p for p in match.pairs if p is not None), *match.unmatched]
-    parent_of = {s.id: s.extra.get("parent_id") for s in live}
 
     def below_replaced(section: Resource) -> bool:
         ancestor = parent_of.get(section.id)
@@ -180,7 +182,9 @@ def _under_replaced(changes: Sequence[Change], match: Match) -> list[Resource]:
 _MAKES = (Action.CREATE, Action.REPLACE)
 
 
-def _in_dependency_order(changes: list[Change], match: Match) -> list[Change]:
+def _in_dependency_order(
+    changes: list[Change], parent_of: Mapping[Id | None, Id | None]
+) -> list[Change]:
     """Spec order (parents first), except where a change needs another done first.
 
     A replace deletes the old section with its whole subtree, so a section moving out of
@@ -193,8 +197,6 @@ def _in_dependency_order(changes: list[Change], match: Match) -> list[Change]:
     }
     if not replaced:
         return changes
-    live = [*(p for p in match.pairs if p is not None), *match.unmatched]
-    parent_of = {s.id: s.extra.get("parent_id") for s in live}
     made = {key(c.name): i for i, c in enumerate(changes) if c.action in _MAKES}
     needs: list[set[int]] = [set() for _ in changes]
     for i, c in enumerate(changes):
@@ -266,7 +268,7 @@ def _memberships(
         wanted.setdefault(key(m.extra["group"]), []).append(m)
     creates: list[Change] = []
     for group, partner in zip(groups.desired, groups.pairs, strict=True):
-        if group.key not in wanted and not _manages_members(group, desired):
+        if group.key not in desired.needs.member_groups:  # members left out: not managed
             continue
         current = live_members.get(partner.id, {}) if partner is not None and partner.id else {}
         emails = set()
@@ -294,10 +296,6 @@ def _memberships(
                     )
                 )
     return creates
-
-
-def _manages_members(group: Resource, desired: Desired) -> bool:
-    return group.key in desired.needs.member_groups
 
 
 def _id(resource: Resource) -> Id:

@@ -148,8 +148,9 @@ def check_saved_plan(saved: Mapping[str, Any], fresh: Plan, source: str) -> None
         )
     was = [json.dumps(c, sort_keys=True) for c in saved["changes"]]
     now = [json.dumps(c.as_json(), sort_keys=True) for c in fresh.changes]
-    gone = [json.loads(c) for c in was if c not in set(now)]
-    new = [json.loads(c) for c in now if c not in set(was)]
+    was_set, now_set = set(was), set(now)
+    gone = [json.loads(c) for c in was if c not in now_set]
+    new = [json.loads(c) for c in now if c not in was_set]
     details = [f"  no longer planned: {_describe(c)}" for c in gone[:10]]
     details += [f"  now also needed: {_describe(c)}" for c in new[:10]]
     if saved.get("fingerprint") != fresh.fingerprint:
