@@ -15,6 +15,7 @@ import pytest
 from reconciler.sandbox import Sandbox
 
 from .conftest import EXAMPLE, Runner
+from .test_render import CONTRACT_KEYS
 
 
 @contextmanager
@@ -86,15 +87,7 @@ def test_json_plan_is_alone_on_stdout(run: Runner, sandbox_url: str) -> None:
     assert doc["format_version"] == 1
     assert doc["target"] == sandbox_url
     assert doc["fingerprint"].startswith("sha256:")
-    assert set(doc) == {
-        "format_version",
-        "target",
-        "fingerprint",
-        "changes",
-        "unmanaged",
-        "warnings",
-        "summary",
-    }
+    assert list(doc) == CONTRACT_KEYS
     assert doc["summary"]["create"] == len(doc["changes"])
     assert sandbox_url in result.err
 
