@@ -34,7 +34,7 @@ from .spec import (
     Tag,
 )
 from .spec_rules import check, suggest
-from .spec_yaml import Document, Pos, YamlError, decode, read
+from .spec_yaml import MAX_CHARS, Document, Pos, YamlError, decode, read
 from .state import key
 
 # The model a mapping at ``...KEY[i]`` holds, by the key that leads to it.
@@ -78,6 +78,9 @@ def load_spec(path: str | Path) -> LoadedSpec:
     """Read and validate the spec at ``path``; raises SpecError carrying every problem."""
     shown = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_CHARS * 4:  # refused before it is read: UTF-8 is at most 4 bytes a char
+            raise SpecError([Problem(shown, 1, 1, f"the spec is {size:,} bytes; too large")])
         raw = Path(path).read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)

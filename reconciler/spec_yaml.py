@@ -4,7 +4,14 @@ Built from libyaml's event stream (``yaml.parse`` with the C loader when present
 ``yaml.compose``: the event parser keeps an explicit stack, so hostile nesting cannot crash
 the process, and each event carries the mark we need. On the way it finds what PyYAML would
 hide or blow up on: duplicate keys (PyYAML keeps the last), aliases (refused outright, so no
-alias bomb can expand), unsupported tags, nesting deeper than :data:`MAX_DEPTH`.
+alias bomb can expand), unsupported tags, nesting deeper than :data:`MAX_DEPTH`, text longer
+than :data:`MAX_CHARS`.
+
+Our limits hold whatever the YAML library does: libyaml's scanner looks ahead through flow
+collections (``[[[[…``) and, from PyYAML 6.0.4 on, stops at its own nesting limit before the
+first event reaches us. So :func:`read` first measures flow nesting itself and hands the parser
+only the text up to the first bracket past our limit; the parser then stops at our check, at
+the same place whichever PyYAML 6.x is installed.
 
 Positions live beside the data, keyed by container identity, so the data stays plain dicts
 and lists that pydantic validates as they are.
@@ -13,6 +20,7 @@ and lists that pydantic validates as they are.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +32,7 @@ from yaml.resolver import Resolver
 Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Pos = tuple[int, int]
 MAX_DEPTH = 256
+MAX_CHARS = 64 * 1024 * 1024  # a 100,000-resource spec is about 5 MB
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = {"tag:yaml.org,2002:map", "!"}
@@ -111,9 +120,14 @@ def _byte_pos(raw: bytes, offset: int) -> Pos:
 
 def read(text: str) -> Document:
     """Parse one YAML document into a :class:`Document`; fatal problems raise YamlError."""
+    if len(text) > MAX_CHARS:
+        raise YamlError(
+            (1, 1), f"the spec is {len(text):,} characters long; the limit is {MAX_CHARS:,}"
+        )
+    too_deep = _too_deep_flow(text)
     builder = _Builder()
     try:
-        for event in yaml.parse(text, Loader=Loader):
+        for event in yaml.parse(text if too_deep is None else text[:too_deep], Loader=Loader):
             builder.feed(event)
     except yaml.MarkedYAMLError as error:
         raise YamlError(*_describe(error)) from None
@@ -123,7 +137,58 @@ def read(text: str) -> Document:
         raise YamlError(pos, _reader_message(error)) from None
     except yaml.YAMLError as error:  # pragma: no cover - libyaml raises the two above
         raise YamlError((1, 1), f"YAML error: {error}") from None
+    if too_deep is not None:  # the parser ended before our own check: say it ourselves
+        raise YamlError(_char_pos(text, too_deep), f"nested deeper than {MAX_DEPTH} levels")
     return builder.doc
+
+
+# What flow nesting depends on: brackets, quotes (which hide brackets), comments, line ends.
+_FLOW_SIGNS = re.compile(r"[\[\]{}'\"#\n\\]")
+_BLOCK_TOKEN_START = frozenset(" \t\n")  # what may stand before a token in block context
+_FLOW_TOKEN_START = frozenset(" \t\n[{,:")
+
+
+def _too_deep_flow(text: str) -> int | None:
+    """The offset of the first ``[`` or ``{`` that opens flow level ``MAX_DEPTH + 1``, or None.
+
+    A light scan, not a parser: quoted scalars and comments are skipped, and a bracket inside a
+    block-context plain scalar (``name: a[b``) does not count. Where it misreads odd text it
+    only ever undercounts, and then the parser's own error (a located line) still applies.
+    """
+    depth, quote, skip_to = 0, "", -1
+    for match in _FLOW_SIGNS.finditer(text):
+        at = match.start()
+        if at < skip_to:
+            continue
+        sign = match.group()
+        if quote:
+            if sign == "\\" and quote == '"':
+                skip_to = at + 2
+            elif sign == quote:
+                if quote == "'" and text.startswith("'", at + 1):
+                    skip_to = at + 2  # '' is a quote inside a single-quoted scalar
+                else:
+                    quote = ""
+            continue
+        before = _FLOW_TOKEN_START if depth else _BLOCK_TOKEN_START
+        starts_token = at == 0 or text[at - 1] in before
+        if sign in "[{" and starts_token:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return at
+        elif sign in "]}" and depth:
+            depth -= 1
+        elif sign in "'\"" and starts_token:
+            quote = sign
+        elif sign == "#" and starts_token:
+            end = text.find("\n", at)
+            skip_to = len(text) if end < 0 else end
+    return None
+
+
+def _char_pos(text: str, offset: int) -> Pos:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 # First characters that some implicit resolver (int, bool, null, timestamp...) looks at.

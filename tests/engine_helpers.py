@@ -160,7 +160,7 @@ class Portal:
 
         def path(item: dict[str, Any]) -> str:
             parent = by_id.get(item["parent_id"])
-            return (path(parent) if parent else tabs[item["tab_id"]]) + "/" + item["title"]
+            return str((path(parent) if parent else tabs[item["tab_id"]]) + "/" + item["title"])
 
         return {path(s): s for s in items}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ def ready() -> Iterator[Portal]:
     portal.close()
 
 
-EXTRAS = {
+EXTRAS: dict[str, tuple[str, dict[str, Any]]] = {
     "category": ("categories", {"name": "Legacy"}),
     "status": ("statuses", {"name": "Legacy", "color": "#123456", "tab_id": 1}),
     "tag": ("tags", {"tag": "Legacy"}),

@@ -47,7 +47,8 @@ def named(draw: st.DrawFn, max_size: int = 5) -> list[tuple[str, list[str]]]:
     """Entries (name, renamed_from): every name, own or earlier, distinct from all others."""
     entries: list[tuple[str, list[str]]] = []
     for name in draw(unique_names(max_size * 2)):
-        if entries and draw(st.booleans()):
+        earlier_name: bool = draw(st.booleans())
+        if entries and earlier_name:
             entries[-1][1].append(name)
         else:
             entries.append((name, []))
@@ -91,7 +92,9 @@ def specs(draw: st.DrawFn) -> Spec:
     fields["prune"] = draw(st.booleans() | st.builds(Prune, tags=st.booleans()))
     fields["categories"] = [
         Category(
-            name=n, **renames(old), **({"color": c} if (c := draw(COLORS | st.none())) else {})
+            name=n,
+            **renames(old),
+            **({"color": c} if (c := draw(COLORS | st.none())) else {}),  # type: ignore[arg-type]
         )
         for n, old in draw(named())
     ]
