@@ -34,7 +34,7 @@ MODULES = (
 
 
 def _record(path: str, extra: dict[str, Any]) -> None:
-    from reconciler.sandbox import core
+    from reconciler.providers.productlift.sandbox import core
 
     seen: Counter[str] = Counter()
     statuses: Counter[int] = Counter()

@@ -19,7 +19,7 @@ from reconciler.client import Client
 from reconciler.engine import apply_plan, build_plan
 from reconciler.loader import parse_spec
 from reconciler.providers.productlift import ProductLift
-from reconciler.sandbox import Sandbox
+from reconciler.providers.productlift.sandbox import Sandbox
 from reconciler.sandbox.transport import SandboxTransport
 
 LIMIT = 60

@@ -15,7 +15,7 @@ from pathlib import Path
 from reconciler.connect import Target, open_provider
 from reconciler.engine import build_plan
 from reconciler.loader import parse_spec
-from reconciler.sandbox import Sandbox
+from reconciler.providers.productlift.sandbox import Sandbox
 
 SIZES = (1000, 2000, 4000)
 

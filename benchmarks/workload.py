@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from reconciler.sandbox import Sandbox
+from reconciler.providers.productlift.sandbox import Sandbox
 
 TABS = ("roadmap", "wish-list", "changelog")
 PALETTE = ("#ABDEE6", "#FFAEA5", "#FFC8A2", "#D4F0F0", "#CCE2CB", "#FED7C3", "#DCD9F8")

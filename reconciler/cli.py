@@ -11,6 +11,7 @@ import gc
 import json
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .connect import Target
     from .loader import LoadedSpec
     from .plan import Plan
-    from .providers.productlift import ProductLift
+    from .providers import Portal
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json", "markdown", "github")
@@ -73,7 +74,8 @@ def url_option(f: F) -> F:
     return click.option(
         "--url",
         metavar="URL",
-        help="Portal URL (or sandbox:[PATH]); overrides PRODUCTLIFT_URL and portal.url.",
+        help="Portal URL (or sandbox:[PATH]); overrides the provider's URL variable "
+        "and portal.url.",
     )(f)
 
 
@@ -84,14 +86,15 @@ def spec_argument(f: F) -> F:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconciler")
 def cli() -> None:
-    """Configuration as code for customer-feedback portals (ProductLift).
+    """Configuration as code for customer-feedback portals.
 
-    Keep the portal's categories, statuses, tags, sections, groups and members in a YAML
-    spec; `plan` shows what differs, `apply` makes the portal match.
+    Keep the portal's configuration (categories, statuses, tags, sections, groups and
+    members; forums; channels and fields; webhooks) in a YAML spec whose `provider:` names
+    the product; `plan` shows what differs, `apply` makes the portal match.
 
     \b
-    Target: --url > PRODUCTLIFT_URL > the spec's portal.url > the local sandbox.
-    Token:  PRODUCTLIFT_TOKEN.
+    Target: --url > the provider's URL variable > the spec's portal.url > the local sandbox.
+    Credentials: the provider's variables (README, "Providers").
     Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode).
     """
 
@@ -117,13 +120,18 @@ def _load(path: str, fmt: str = "text") -> LoadedSpec:
 
 
 @contextmanager
-def _provider(loaded: LoadedSpec | None, url: str | None, fmt: str) -> Iterator[ProductLift]:
+def _provider(
+    loaded: LoadedSpec | None, url: str | None, fmt: str, name: str | None = None
+) -> Iterator[Portal]:
     from .connect import open_provider, resolve_target
+    from .providers import DEFAULT, get
 
-    spec_url = loaded.spec.portal.url if loaded and loaded.spec.portal else None
-    target = resolve_target(url, spec_url)
+    product = loaded.product if loaded is not None else get(name or DEFAULT)
+    portal = getattr(loaded.spec, "portal", None) if loaded is not None else None
+    spec_url = getattr(portal, "url", None)
+    target = resolve_target(url, spec_url, product=product)
     _announce(target, fmt)
-    provider = open_provider(target)
+    provider = open_provider(target, product=product)
     try:
         yield provider
     finally:
@@ -152,7 +160,7 @@ def validate(specs: tuple[str, ...], fmt: str) -> None:
         except SpecError as error:
             problems.extend(error.problems)
             continue
-        counts = ", ".join(f"{n} {kind}" for kind, n in summarize(loaded.spec).items())
+        counts = ", ".join(f"{n} {kind}" for kind, n in summarize(loaded).items())
         message = f"{spec}: valid ({counts})"
         click.echo(f"::notice file={spec}::{message}" if fmt == "github" else message)
     if problems:
@@ -261,7 +269,7 @@ def _confirm(result: Plan) -> None:
         raise Aborted("apply cancelled: nothing was changed")
 
 
-def _run_apply(result: Plan, provider: ProductLift, out: Console) -> None:
+def _run_apply(result: Plan, provider: Portal, out: Console) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from .engine import Applied, apply_plan
@@ -308,17 +316,24 @@ def _run_apply(result: Plan, provider: ProductLift, out: Console) -> None:
 @click.option(
     "--out", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout)."
 )
+@click.option(
+    "--provider",
+    "provider_name",
+    default=None,
+    help="The product the portal runs (default: the default provider).",
+)
 @url_option
 @verbose_option
-def export(out: str | None, url: str | None) -> None:
+def export(out: str | None, provider_name: str | None, url: str | None) -> None:
     """Write the live portal as a spec; `plan` on it shows no changes."""
-    from .export import dump_spec, export_spec
-    from .state import ReadNeeds
+    from .export import dump_spec
+    from .state import Desired
 
-    with _provider(None, url, "json") as provider:
-        live = provider.read(ReadNeeds(everything=True))
+    with _provider(None, url, "json", provider_name) as provider:
+        live = provider.read(Desired(everything=True))
         sandbox = provider.target.startswith("sandbox:")
-        text = dump_spec(export_spec(live, None if sandbox or url else provider.target))
+        doc = provider.product.export(live, None if sandbox or url else provider.target)
+        text = dump_spec(doc)
     if out:
         Path(out).write_text(text, encoding="utf-8")
         click.echo(f"Wrote {out}", err=True)
@@ -328,7 +343,7 @@ def export(out: str | None, url: str | None) -> None:
 
 @cli.group()
 def sandbox() -> None:
-    """The local ProductLift-compatible portal."""
+    """The local portals: each provider's API, stored in SQLite."""
 
 
 @sandbox.command(
@@ -337,16 +352,31 @@ def sandbox() -> None:
 )
 @click.pass_context
 def serve(ctx: click.Context) -> None:
-    """Run the sandbox portal over HTTP until Ctrl-C (--port, --db, --token, ...)."""
-    # the real command lives with the sandbox; imported here so --help stays fast
-    from .sandbox.command import sandbox as real
+    """Run a sandbox portal over HTTP until Ctrl-C (--provider NAME, --port, --db, ...)."""
+    # the real command lives with the provider's sandbox; imported here so --help stays fast
+    from .providers import DEFAULT, get
 
-    real.main(args=["serve", *ctx.args], prog_name="reconciler sandbox", standalone_mode=False)
+    args, name = list(ctx.args), DEFAULT
+    for flag in ("--provider", "-p"):
+        if flag in args:
+            at = args.index(flag)
+            if at + 1 >= len(args):
+                raise click.UsageError(f"{flag} needs a provider name")
+            name = args[at + 1]
+            del args[at : at + 2]
+    real = get(name).serve()
+    real.main(args=args, prog_name="reconciler sandbox serve", standalone_mode=False)
+
+
+_SECRET_NAME = re.compile(r"(TOKEN|API_KEY|APIKEY|PASSWORD|SECRET)$")
 
 
 def _scrub(text: str) -> str:
-    token = os.environ.get("PRODUCTLIFT_TOKEN")
-    return text.replace(token, "***") if token and len(token) >= 4 else text
+    """Every secret the environment holds (a provider's credential variables), masked."""
+    for name, value in os.environ.items():
+        if value and len(value) >= 4 and _SECRET_NAME.search(name.upper()):
+            text = text.replace(value, "***")
+    return text
 
 
 def _fail(error: BaseException, message: str, hint: str | None) -> None:

@@ -1,7 +1,8 @@
 """Which portal to talk to, and a provider pointed at it.
 
-Target precedence: ``--url`` > ``PRODUCTLIFT_URL`` > the spec's ``portal.url`` > the
-embedded sandbox at ``./.reconciler/sandbox.db``. ``sandbox:`` or ``sandbox:PATH`` names the
+Target precedence: ``--url`` > the provider's URL variable > the spec's ``portal.url`` > the
+provider's embedded sandbox (``./.reconciler/sandbox.db`` for the default provider,
+``./.reconciler/NAME-sandbox.db`` for the others). ``sandbox:`` or ``sandbox:PATH`` names the
 sandbox explicitly. With ``CI`` set and no target configured, that is an error: a pipeline
 that lost its secret must not "apply" to a local sandbox and pass.
 """
@@ -14,12 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .client import Client
 from .errors import TargetError
-from .providers.productlift import ProductLift
+from .providers import DEFAULT, Portal, Product, get
 
 DEFAULT_SANDBOX = Path(".reconciler") / "sandbox.db"
 SANDBOX_SCHEME = "sandbox:"
+
+
+def default_sandbox(product: Product | None = None) -> Path:
+    """Where a provider's embedded sandbox lives unless named: one file per provider."""
+    if product is None or product.name == DEFAULT:
+        return DEFAULT_SANDBOX
+    return Path(".reconciler") / f"{product.name}-sandbox.db"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,69 +35,55 @@ class Target:
     sandbox: Path | None = None  # set for the embedded sandbox
     implicit: bool = False  # nothing was configured: the default sandbox
     source: str = ""  # where the target came from, for the banner
+    url_env: str = "the URL variable"
 
     def banner(self) -> str:
         if self.implicit:
             return (
-                f"Target: {self.url} (the local sandbox portal: no --url, PRODUCTLIFT_URL "
+                f"Target: {self.url} (the local sandbox portal: no --url, {self.url_env} "
                 "or portal.url is set)"
             )
         return f"Target: {self.url} (from {self.source})"
 
 
 def resolve_target(
-    url: str | None, spec_url: str | None, env: Mapping[str, str] | None = None
+    url: str | None,
+    spec_url: str | None,
+    env: Mapping[str, str] | None = None,
+    product: Product | None = None,
 ) -> Target:
     env = os.environ if env is None else env
-    for value, source in (
-        (url, "--url"),
-        (env.get("PRODUCTLIFT_URL"), "PRODUCTLIFT_URL"),
-        (spec_url, "portal.url"),
-    ):
+    product = get(DEFAULT) if product is None else product
+    url_env = product.url_env
+    for value, source in ((url, "--url"), (env.get(url_env), url_env), (spec_url, "portal.url")):
         if value:
-            return _named(value.strip(), source)
+            return _named(value.strip(), source, product)
     if env.get("CI"):
         raise TargetError(
             "no portal configured, and CI is set: refusing to fall back to the local sandbox",
-            hint="set PRODUCTLIFT_URL and PRODUCTLIFT_TOKEN (or pass --url); "
+            hint=f"set {url_env} and {' and '.join(product.credentials)} (or pass --url); "
             "pass --url sandbox: to target the local sandbox on purpose",
         )
-    return Target(f"{SANDBOX_SCHEME}{DEFAULT_SANDBOX}", DEFAULT_SANDBOX, implicit=True)
+    path = default_sandbox(product)
+    return Target(f"{SANDBOX_SCHEME}{path}", path, implicit=True, url_env=url_env)
 
 
-def _named(value: str, source: str) -> Target:
+def _named(value: str, source: str, product: Product) -> Target:
     if value.startswith(SANDBOX_SCHEME):
-        path = Path(value[len(SANDBOX_SCHEME) :] or DEFAULT_SANDBOX)
-        return Target(f"{SANDBOX_SCHEME}{path}", path, source=source)
+        path = Path(value[len(SANDBOX_SCHEME) :] or default_sandbox(product))
+        return Target(f"{SANDBOX_SCHEME}{path}", path, source=source, url_env=product.url_env)
     if "@" in urlsplit(value).netloc:  # refuse before the URL is shown anywhere
         raise TargetError(
             f"the portal URL from {source} holds credentials",
-            hint="give the bare portal URL, and the token in PRODUCTLIFT_TOKEN",
+            hint=f"give the bare portal URL, and the secrets in {', '.join(product.credentials)}",
         )
-    return Target(value.rstrip("/"), source=source)
+    return Target(value.rstrip("/"), source=source, url_env=product.url_env)
 
 
-def open_provider(target: Target, env: Mapping[str, str] | None = None) -> ProductLift:
-    """A ProductLift provider for ``target``; the token comes from PRODUCTLIFT_TOKEN."""
+def open_provider(
+    target: Target, env: Mapping[str, str] | None = None, product: Product | None = None
+) -> Portal:
+    """A portal connection for ``target``; secrets come from the provider's variables."""
     env = os.environ if env is None else env
-    if target.sandbox is not None:
-        from .sandbox import Faults, Sandbox
-
-        limit = env.get("RECONCILER_SANDBOX_RATE_LIMIT", "")
-        faults = env.get("RECONCILER_SANDBOX_FAULTS", "")
-        target.sandbox.parent.mkdir(parents=True, exist_ok=True)
-        box = Sandbox(
-            target.sandbox,
-            rate_limit=int(limit) if limit.strip() not in ("", "0") else None,
-            faults=Faults.parse(faults) if faults else None,
-        )
-        client = Client(  # no network in between: a lost answer is worth retrying at once
-            "http://sandbox.local",
-            None,
-            transport=box.transport(),
-            allow_insecure=True,
-            backoff_base=0.01,
-        )
-        return ProductLift(client, target.url, closers=(box.close,))
-    token = env.get("PRODUCTLIFT_TOKEN") or None
-    return ProductLift(Client(target.url, token), target.url)
+    product = get(DEFAULT) if product is None else product
+    return product.connect(target, env)

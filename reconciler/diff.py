@@ -1,13 +1,15 @@
-"""Pure: (desired, live) → the ordered list of changes, the unmanaged, the warnings.
+"""Pure: (schema, desired, live) → the ordered list of changes, the unmanaged, the warnings.
 
+Driven by the provider's declared kinds (:mod:`reconciler.kinds`); no kind is named here.
 Identity is matched with dicts first (:mod:`reconciler.match`); pairs are compared with a
-plain equality check, and only the pairs that differ go to deepdiff to say which
-attributes changed, so a 10,000-resource plan of an up-to-date portal costs almost nothing.
+plain equality check, and only the pairs that differ go to deepdiff to say which attributes
+changed, so a 10,000-resource plan of an up-to-date portal costs almost nothing.
 
-Order (the order apply runs): updates (renames first, so names are free), then creates in
-dependency order (categories, statuses, tags, groups; sections parents first in spec order,
-placed after their preceding sibling; memberships after their group), then deletes in
-reverse (memberships, sections deepest first, groups, tags, statuses, categories).
+Order (the order apply runs): updates of top-level kinds (renames first, so names are free),
+then their creates, in kind order (parents and referenced kinds first); then, kind by kind,
+the changes of child and tree kinds in spec order (parents first, placed after their
+preceding sibling), a resource moving out of a replaced subtree before the replace; then
+deletes in reverse kind order (a tree's deepest first).
 """
 
 from __future__ import annotations
@@ -17,13 +19,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .desired import Desired
-from .match import Match, match_named, match_sections
-from .plan import Action, Change, Unmanaged
-from .state import Id, Kind, LiveState, Resource, key
-
-FLAT_KINDS: tuple[Kind, ...] = ("category", "status", "tag", "group")
-DELETE_ORDER: tuple[Kind, ...] = ("membership", "section", "group", "tag", "status", "category")
+from .kinds import Id, Ident, KindSchema, Nature, ProviderSchema
+from .match import Match, match_named, match_tree
+from .plan import Action, Change, Refs, Unmanaged
+from .state import Desired, LiveState, Resource
 
 
 @dataclass(slots=True)
@@ -31,7 +30,8 @@ class Diff:
     changes: list[Change] = field(default_factory=list)
     unmanaged: list[Unmanaged] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    ids: dict[tuple[Kind, str], Id] = field(default_factory=dict)
+    ids: dict[tuple[str, Ident], Id] = field(default_factory=dict)
+    fixed: list[str] = field(default_factory=list)  # changes no write can make: plan errors
 
 
 def changed_attrs(live: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:
@@ -45,120 +45,239 @@ def changed_attrs(live: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[st
     return [k for k in wanted if k in roots]
 
 
-def diff(desired: Desired, live: LiveState) -> Diff:
-    out = Diff()
-    updates: list[Change] = []
-    creates: list[Change] = []
-    deletes: dict[Kind, list[Change]] = {kind: [] for kind in DELETE_ORDER}
-    groups: Match | None = None
-    for kind in FLAT_KINDS:
-        wanted = desired.of(kind)
-        if kind == "status":
-            wanted = [_tab_as_spelled(d, live) for d in wanted]
-        match = match_named(wanted, live.of(kind))
-        groups = match if kind == "group" else groups
-        _flat(kind, match, desired, out, updates, creates, deletes[kind])
-    sections = match_sections(desired.of("section"), live.of("section"))
-    section_changes = _sections(sections, desired, out, deletes["section"])
-    assert groups is not None
-    member_creates = _memberships(groups, desired, live, out, deletes["membership"])
-    out.changes = [
-        *updates,
-        *creates,
-        *section_changes,
-        *member_creates,
-        *(c for kind in DELETE_ORDER for c in deletes[kind]),
+@dataclass(slots=True)
+class _Run:
+    schema: ProviderSchema
+    desired: Desired
+    live: LiveState
+    out: Diff = field(default_factory=Diff)
+    updates: list[Change] = field(default_factory=list)
+    creates: list[Change] = field(default_factory=list)
+    nested: list[Change] = field(default_factory=list)
+    deletes: dict[str, list[Change]] = field(default_factory=dict)
+    partners: dict[str, dict[Ident, Resource | None]] = field(default_factory=dict)
+
+
+def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
+    run = _Run(schema, desired, live)
+    for ks in schema.managed():
+        run.deletes[ks.name] = []
+        wanted = [_spelled_refs(schema, ks, d, live) for d in desired.of(ks.name)]
+        if ks.tree:
+            match = match_tree(ks, wanted, live.of(ks.name))
+            run.nested += _tree(run, ks, match)
+        elif ks.parent is not None:
+            match = _children(run, ks, wanted)
+        else:
+            match = match_named(ks, wanted, live.of(ks.name))
+            _flat(run, ks, match)
+        run.partners[ks.name] = {
+            d.ident: p for d, p in zip(match.desired, match.pairs, strict=True)
+        }
+    order = [ks.name for ks in schema.managed()]
+    run.out.changes = [
+        *run.updates,
+        *run.creates,
+        *run.nested,
+        *(c for kind in reversed(order) for c in run.deletes[kind]),
     ]
-    return out
+    return run.out
 
 
-def _tab_as_spelled(status: Resource, live: LiveState) -> Resource:
-    """The status's tab slug as the portal spells it (slugs compare case-insensitively)."""
-    tab = status.attrs.get("tab")
-    info = live.tabs.get(key(tab)) if isinstance(tab, str) else None
-    if info is None or info.slug == tab:
-        return status
-    return replace(status, attrs={**status.attrs, "tab": info.slug})
+def _spelled_refs(schema: ProviderSchema, ks: KindSchema, d: Resource, live: LiveState) -> Resource:
+    """Reference values as the portal spells the referenced name (compared as its kind
+    compares names: exact first, else the one loose match)."""
+    fixes: dict[str, Any] = {}
+    for name, attr in ks.attrs.items():
+        value = d.attrs.get(name)
+        if attr.ref is None or not isinstance(value, str):
+            continue
+        target = schema.kind(attr.ref)
+        names = [r.own for r in live.of(attr.ref)]
+        if value in names:
+            continue
+        loose = [n for n in names if target.fold(n) == target.fold(value)]
+        if len(loose) == 1:
+            fixes[name] = loose[0]
+    return replace(d, attrs={**d.attrs, **fixes}) if fixes else d
 
 
-def _flat(
-    kind: Kind,
-    match: Match,
-    desired: Desired,
-    out: Diff,
-    updates: list[Change],
-    creates: list[Change],
-    deletes: list[Change],
-) -> None:
+def _compare(run: _Run, ks: KindSchema, d: Resource, live: Resource) -> Change | None:
+    """The update (or replace) that makes ``live`` what ``d`` says; None when equal."""
+    run.out.ids[(ks.name, d.ident)] = _id(live)
+    changed = changed_attrs(live.attrs, d.attrs)
+    if not changed:
+        return None
+    fixed = [k for k in changed if ks.attr(k).nature is Nature.FIXED]
+    if fixed:
+        run.out.fixed += [
+            f"{ks.name} {d.name!r}: {k} cannot change ({live.attrs.get(k)!r} → {d.attrs[k]!r})"
+            for k in fixed
+        ]
+        return None
+    before = {k: live.attrs.get(k) for k in changed}
+    after = {k: d.attrs[k] for k in changed}
+    if not ks.update or any(ks.attr(k).nature is Nature.REPLACE for k in changed):
+        warning = ks.replace_warning or ks.delete_warning
+        if warning is not None:
+            run.out.warnings.append(warning.format(kind=ks.name, name=live.name, to=d.name))
+        return Change(Action.REPLACE, ks.name, d.ident, live.id, dict(live.attrs), dict(d.attrs))
+    return Change(Action.UPDATE, ks.name, d.ident, _shown_id(ks, live), before, after)
+
+
+def _flat(run: _Run, ks: KindSchema, match: Match) -> None:
     for d, live in zip(match.desired, match.pairs, strict=True):
         if live is None:
-            creates.append(Change(Action.CREATE, kind, d.name, None, None, dict(d.attrs)))
+            run.creates.append(Change(Action.CREATE, ks.name, d.ident, None, None, dict(d.attrs)))
             continue
-        out.ids[(kind, d.key)] = _id(live)
-        changed = changed_attrs(live.attrs, d.attrs)
-        if changed:
-            before = {k: live.attrs.get(k) for k in changed}
-            after = {k: d.attrs[k] for k in changed}
-            updates.append(Change(Action.UPDATE, kind, d.name, live.id, before, after))
+        change = _compare(run, ks, d, live)
+        if change is not None:
+            (run.nested if change.action is Action.REPLACE else run.updates).append(change)
     # by name, not in the order the portal happened to list them: the plan must not depend on it
-    leftovers = sorted(match.unmatched, key=lambda r: (r.key, r.name, str(r.id)))
-    _leftovers(kind, leftovers, desired, out, deletes)
+    leftovers = sorted(match.unmatched, key=lambda r: (ks.fold(r.own), r.name, str(r.id)))
+    _leftovers(run, ks, leftovers)
 
 
-def _leftovers(
-    kind: Kind, unmatched: Sequence[Resource], desired: Desired, out: Diff, deletes: list[Change]
-) -> None:
-    for live in unmatched:
-        if kind in desired.prune:
-            deletes.append(_delete(live))
+def _children(run: _Run, ks: KindSchema, wanted: list[Resource]) -> Match:
+    """A child kind, matched within each parent's partner. A whole set is managed only
+    under the parent entries that list it; its other members there are removed."""
+    assert ks.parent is not None
+    partners = run.partners.get(ks.parent, {})
+    if ks.whole_set:
+        wanted = [
+            d for d in wanted if d.parent is not None and run.desired.manages_set(ks.name, d.parent)
+        ]
+    by_live_parent = {p.ident: ident for ident, p in partners.items() if p is not None}
+    managed_parents = [
+        ident for ident in partners if not ks.whole_set or run.desired.manages_set(ks.name, ident)
+    ]
+    candidates = [
+        r
+        for r in run.live.of(ks.name)
+        if not ks.whole_set
+        or (r.parent in by_live_parent and by_live_parent[r.parent] in managed_parents)
+    ]
+    match = match_named(ks, wanted, candidates, partners)
+    for d, partner in zip(match.desired, match.pairs, strict=True):
+        if partner is None:
+            refs = Refs(parent=d.parent)
+            run.nested.append(
+                Change(Action.CREATE, ks.name, d.ident, None, None, dict(d.attrs), refs)
+            )
+            continue
+        change = _compare(run, ks, d, partner)
+        if change is not None:
+            run.nested.append(replace(change, refs=Refs(parent=d.parent)))
+    order = {ident: i for i, ident in enumerate(managed_parents)}
+    leftovers = sorted(
+        (r for r in match.unmatched if r.parent in by_live_parent),
+        key=lambda r: (
+            order.get(by_live_parent.get(r.parent or ()) or (), len(order)),
+            ks.fold(r.own),
+        ),
+    )
+    orphans = [r for r in match.unmatched if r.parent not in by_live_parent]
+    for gone in leftovers:
+        assert gone.parent is not None
+        parent = by_live_parent[gone.parent]
+        ident = (*parent, gone.own)
+        if ks.whole_set:
+            refs = Refs(parent=parent, live_id=gone.id)
+            run.deletes[ks.name].append(_delete(ks, gone, ident, refs))
         else:
-            out.unmanaged.append(Unmanaged(kind, live.name))
+            _leftover(run, ks, gone, ident, Refs(parent=parent))
+    if not ks.whole_set:
+        for orphan in sorted(orphans, key=lambda r: (r.name, str(r.id))):
+            _leftover(run, ks, orphan, orphan.ident, Refs(parent=orphan.parent))
+    return match
 
 
-def _sections(match: Match, desired: Desired, out: Diff, deletes: list[Change]) -> list[Change]:
+def _leftovers(run: _Run, ks: KindSchema, unmatched: Sequence[Resource]) -> None:
+    for live in unmatched:
+        _leftover(run, ks, live, live.ident, Refs(parent=live.parent))
+
+
+def _leftover(run: _Run, ks: KindSchema, live: Resource, ident: Ident, refs: Refs) -> None:
+    """A portal resource the spec does not name: pruned (deleted or deactivated) or left."""
+    if ks.name not in run.desired.prune or ks.prune == "never":
+        run.out.unmanaged.append(Unmanaged(ks.name, live.name))
+    elif ks.prune == "deactivate":
+        after = {k: v for k, v in ks.deactivate.items() if live.attrs.get(k) != v}
+        if after:
+            before = {k: live.attrs.get(k) for k in after}
+            run.updates.append(Change(Action.UPDATE, ks.name, ident, live.id, before, after, refs))
+    else:
+        if ks.delete_warning is not None:
+            run.out.warnings.append(ks.delete_warning.format(kind=ks.name, name=live.name, to=""))
+        run.deletes[ks.name].append(_delete(ks, live, ident, refs))
+
+
+def _delete(ks: KindSchema, live: Resource, ident: Ident, refs: Refs | None = None) -> Change:
+    shown = dict(live.attrs) if ks.show_id else {ks.name_attr: live.own}
+    return Change(Action.DELETE, ks.name, ident, _shown_id(ks, live), shown, None, refs or Refs())
+
+
+def _shown_id(ks: KindSchema, live: Resource) -> Id | None:
+    return live.id if ks.show_id else None
+
+
+# -- trees ---------------------------------------------------------------------------------
+
+
+def _tree(run: _Run, ks: KindSchema, match: Match) -> list[Change]:
     changes: list[Change] = []
     partner_ids = {
-        d.name: p.id
+        d.ident: p.id
         for d, p in zip(match.desired, match.pairs, strict=True)
-        if p is not None and key(p.extra["tab"]) == key(d.extra["tab"])
+        if p is not None and ks.fold(p.scope) == ks.fold(d.scope)
     }
+    scope_attr = ks.scope or "scope"
     for d, live in zip(match.desired, match.pairs, strict=True):
-        refs = {"tab": d.extra["tab"], "parent": d.parent, "after": d.extra["after"]}
+        refs = Refs(parent=d.parent, after=d.extra.get("after"), scope=d.scope)
         if live is None:
-            after = {"tab": d.extra["tab"], **d.attrs}
-            changes.append(Change(Action.CREATE, "section", d.name, None, None, after, refs))
+            after = {scope_attr: d.scope, **d.attrs} if ks.scope else dict(d.attrs)
+            changes.append(Change(Action.CREATE, ks.name, d.ident, None, None, after, refs))
             continue
-        if key(live.extra["tab"]) != key(d.extra["tab"]):
-            changes.append(_replace(d, live, refs, out))
+        if ks.fold(live.scope) != ks.fold(d.scope):
+            changes.append(_replace(run, ks, d, live, refs))
             continue
-        out.ids[("section", d.key)] = _id(live)
+        run.out.ids[(ks.name, d.ident)] = _id(live)
         changed = changed_attrs(live.attrs, d.attrs)
-        before = {k: live.attrs.get(k) for k in changed}
+        before: dict[str, Any] = {k: live.attrs.get(k) for k in changed}
         after = {k: d.attrs[k] for k in changed}
         if _moved(d, live, partner_ids):
-            before["parent"] = live.parent
-            after["parent"] = d.parent
+            before["parent"] = None if live.parent is None else _shown(live.parent)
+            after["parent"] = None if d.parent is None else _shown(d.parent)
         if after:
-            changes.append(Change(Action.UPDATE, "section", d.name, live.id, before, after, refs))
-    live_sections = [*(p for p in match.pairs if p is not None), *match.unmatched]
-    parent_of = {s.id: s.extra.get("parent_id") for s in live_sections}
+            changes.append(Change(Action.UPDATE, ks.name, d.ident, live.id, before, after, refs))
+    live_all = [*(p for p in match.pairs if p is not None), *match.unmatched]
+    parent_of = {s.id: s.extra.get("parent_id") for s in live_all}
     doomed = _under_replaced(changes, match, parent_of)
-    changes = [*(_delete(s) for s in doomed), *changes]  # deepest first
+    changes = [*(_delete(ks, s, s.ident) for s in doomed), *changes]  # deepest first
     gone = {id(s) for s in doomed}
     leftovers = [s for s in match.unmatched if id(s) not in gone]
     leftovers.sort(key=lambda s: -int(s.extra.get("depth", 0)))
-    _leftovers("section", leftovers, desired, out, deletes)
+    _leftovers(run, ks, leftovers)
     return _in_dependency_order(changes, parent_of)
 
 
-def _delete(live: Resource) -> Change:
-    return Change(Action.DELETE, live.kind, live.name, live.id, dict(live.attrs), None)
+def _shown(ident: Ident) -> str:
+    return "/".join(ident)
+
+
+def _replace(run: _Run, ks: KindSchema, d: Resource, live: Resource, refs: Refs) -> Change:
+    if ks.replace_warning is not None:
+        run.out.warnings.append(ks.replace_warning.format(kind=ks.name, name=live.name, to=d.scope))
+    scope_attr = ks.scope or "scope"
+    before = {"name": live.name, scope_attr: live.scope, **live.attrs}
+    after = {"name": d.name, scope_attr: d.scope, **d.attrs}
+    return Change(Action.REPLACE, ks.name, d.ident, live.id, before, after, refs)
 
 
 def _under_replaced(
     changes: Sequence[Change], match: Match, parent_of: Mapping[Id | None, Id | None]
 ) -> list[Resource]:
-    """Unmatched sections below a replaced one: the replace's delete takes them along.
+    """Unmatched resources below a replaced one: the replace's delete takes them along.
 
     They are planned as deletes of their own, prune or not, so the plan shows them and the
     delete threshold counts them: nothing disappears without being in the plan.
@@ -167,8 +286,8 @@ def _under_replaced(
     if not replaced:
         return []
 
-    def below_replaced(section: Resource) -> bool:
-        ancestor = parent_of.get(section.id)
+    def below_replaced(resource: Resource) -> bool:
+        ancestor = parent_of.get(resource.id)
         while ancestor is not None:
             if ancestor in replaced:
                 return True
@@ -176,7 +295,7 @@ def _under_replaced(
         return False
 
     doomed = [s for s in match.unmatched if below_replaced(s)]
-    return sorted(doomed, key=lambda s: (-int(s.extra.get("depth", 0)), s.key))
+    return sorted(doomed, key=lambda s: (-int(s.extra.get("depth", 0)), s.name.lower()))
 
 
 _MAKES = (Action.CREATE, Action.REPLACE)
@@ -187,24 +306,24 @@ def _in_dependency_order(
 ) -> list[Change]:
     """Spec order (parents first), except where a change needs another done first.
 
-    A replace deletes the old section with its whole subtree, so a section moving out of
+    A replace deletes the old resource with its whole subtree, so a resource moving out of
     that subtree moves before it (and what the move needs, such as its new parent's create,
     comes before the move). Ties keep spec order.
     """
-    # what takes its subtree with it: a replace, or the delete of a section below one
+    # what takes its subtree with it: a replace, or the delete of a resource below one
     replaced = {
         c.id: i for i, c in enumerate(changes) if c.action in (Action.REPLACE, Action.DELETE)
     }
     if not replaced:
         return changes
-    made = {key(c.name): i for i, c in enumerate(changes) if c.action in _MAKES}
+    made = {c.ident: i for i, c in enumerate(changes) if c.action in _MAKES}
     needs: list[set[int]] = [set() for _ in changes]
     for i, c in enumerate(changes):
         moves = "parent" in (c.after or {})
-        refs: list[Any] = [c.refs.get("parent")] if moves else []
+        refs: list[Ident | None] = [c.refs.parent] if moves else []
         if c.action in _MAKES:
-            refs = [c.refs.get("parent"), c.refs.get("after")]
-        needs[i].update(made[key(r)] for r in refs if r is not None and key(r) in made)
+            refs = [c.refs.parent, c.refs.after]
+        needs[i].update(made[r] for r in refs if r is not None and r in made)
         takes_along = (moves and c.action is Action.UPDATE) or c.action is Action.DELETE
         ancestor = parent_of.get(c.id) if takes_along else None
         while ancestor is not None:
@@ -236,66 +355,13 @@ def _stable_topological(needs: Sequence[set[int]]) -> list[int]:
     return order + [i for i in range(len(needs)) if i not in placed]
 
 
-def _moved(d: Resource, live: Resource, partner_ids: Mapping[str, Id | None]) -> bool:
-    """Whether the section's parent in the portal is not the partner of its spec parent."""
+def _moved(d: Resource, live: Resource, partner_ids: Mapping[Ident, Id | None]) -> bool:
+    """Whether the resource's parent in the portal is not the partner of its spec parent."""
     live_parent = live.extra.get("parent_id")
     if d.parent is None:
         return live_parent is not None
     wanted = partner_ids.get(d.parent)
     return wanted is None or wanted != live_parent
-
-
-def _replace(d: Resource, live: Resource, refs: Mapping[str, Any], out: Diff) -> Change:
-    out.warnings.append(
-        f'section "{live.name}" moves to tab "{d.extra["tab"]}": the API cannot move a section '
-        "between tabs, so it is deleted and re-created; its posts lose their section, and "
-        "child sections the spec does not place elsewhere are deleted with it (planned as deletes)"
-    )
-    before = {"name": live.name, "tab": live.extra["tab"], **live.attrs}
-    after = {"name": d.name, "tab": d.extra["tab"], **d.attrs}
-    return Change(Action.REPLACE, "section", d.name, live.id, before, after, refs)
-
-
-def _memberships(
-    groups: Match, desired: Desired, live: LiveState, out: Diff, deletes: list[Change]
-) -> list[Change]:
-    """A group's ``members`` is its whole membership: add the missing, remove the others."""
-    live_members: dict[Id, dict[str, Resource]] = {}
-    for m in live.of("membership"):
-        live_members.setdefault(m.extra["group_id"], {})[key(m.extra["email"])] = m
-    wanted: dict[str, list[Resource]] = {}
-    for m in desired.of("membership"):
-        wanted.setdefault(key(m.extra["group"]), []).append(m)
-    creates: list[Change] = []
-    for group, partner in zip(groups.desired, groups.pairs, strict=True):
-        if group.key not in desired.needs.member_groups:  # members left out: not managed
-            continue
-        current = live_members.get(partner.id, {}) if partner is not None and partner.id else {}
-        emails = set()
-        for m in wanted.get(group.key, []):
-            email = m.extra["email"]
-            emails.add(key(email))
-            if key(email) not in current:
-                refs = {"group": group.name, "email": email}
-                creates.append(
-                    Change(Action.CREATE, "membership", m.name, None, None, {"email": email}, refs)
-                )
-        for email_key, m in sorted(current.items()):
-            if email_key not in emails:
-                refs = {"group": group.name, "email": m.extra["email"], "user_id": m.id}
-                name = f"{group.name}/{m.extra['email']}"
-                deletes.append(
-                    Change(
-                        Action.DELETE,
-                        "membership",
-                        name,
-                        None,
-                        {"email": m.extra["email"]},
-                        None,
-                        refs,
-                    )
-                )
-    return creates
 
 
 def _id(resource: Resource) -> Id:

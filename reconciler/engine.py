@@ -8,59 +8,87 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .desired import desired_state
 from .diff import diff
 from .errors import ApplyError, PlanError, ReconcilerError, StalePlanError
+from .kinds import Id, Ident, ProviderSchema
 from .plan import FORMAT_VERSION, Action, Change, Plan
-from .providers import Provider
-from .spec import Spec
-from .state import Id, Kind, LiveState, key
+from .providers import Portal
+from .state import Desired, LiveState
 
 
-def build_plan(spec: Spec, provider: Provider) -> Plan:
+def build_plan(spec: Any, portal: Portal) -> Plan:
     """Read the portal (each collection once) and diff it against ``spec``."""
-    desired = desired_state(spec)
-    live = provider.read(desired.needs)
-    missing = [slug for slug in desired.tabs if key(slug) not in live.tabs]
-    if missing:
-        existing = ", ".join(sorted(t.slug for t in live.tabs.values())) or "none"
+    product = portal.product
+    desired = product.desired(spec)
+    live = portal.read(desired)
+    schema = product.schema
+    _check_must_exist(schema, desired, live)
+    result = diff(schema, desired, live)
+    if result.fixed:
         raise PlanError(
-            f"tabs not in the portal: {', '.join(missing)} (the portal has: {existing})",
-            hint="tabs are read-only: create them in the portal, or fix the slugs under `tabs`",
+            "changes no write can make: " + "; ".join(result.fixed),
+            hint="these attributes cannot change: keep the portal's value, or use a new name",
         )
-    result = diff(desired, live)
-    untabbed = [c.name for c in result.changes if _new_status_without_tab(c)]
-    if untabbed:
-        raise PlanError(
-            f"new statuses need a tab: {', '.join(untabbed)} (the portal has no such status)",
-            hint="add `tab: SLUG` to these statuses, or fix their names",
-        )
+    _check_required(schema, result.changes)
+    managed = [k.name for k in schema.managed()]
     return Plan(
-        target=provider.target,
-        fingerprint=fingerprint(live),
+        target=portal.target,
+        fingerprint=fingerprint(live, schema),
         changes=tuple(result.changes),
         unmanaged=tuple(result.unmanaged),
         warnings=tuple(result.warnings),
-        existing={kind: len(live.of(kind)) for kind in live.resources},
+        existing={kind: len(live.of(kind)) for kind in managed if kind in live.resources},
         ids=result.ids,
+        provider=product.name,
+        plurals=schema.plurals,
     )
 
 
-def _new_status_without_tab(change: Change) -> bool:
-    """The API creates a status only with a tab; an existing one may leave it out."""
-    return (
-        change.kind == "status"
-        and change.action is Action.CREATE
-        and not (change.after or {}).get("tab")
-    )
+def _check_must_exist(schema: ProviderSchema, desired: Desired, live: LiveState) -> None:
+    """Read-only kinds the spec refers to must already be in the portal."""
+    for ks in schema.kinds:
+        if not ks.must_exist:
+            continue
+        have = {ks.fold(r.own) for r in live.of(ks.name)}
+        missing = [d.own for d in desired.of(ks.name) if ks.fold(d.own) not in have]
+        if missing:
+            existing = ", ".join(sorted(r.own for r in live.of(ks.name))) or "none"
+            raise PlanError(
+                f"{ks.plural} not in the portal: {', '.join(missing)} (the portal has: {existing})",
+                hint=f"{ks.plural} are read-only: create them in the portal, or fix the "
+                f"{ks.name_attr}s under `{ks.plural}`",
+            )
 
 
-def fingerprint(live: LiveState) -> str:
-    """A digest of the live state a plan was made from: ids, identities and attributes.
+def _check_required(schema: ProviderSchema, changes: Sequence[Any]) -> None:
+    """Attributes the API needs to create a resource (such as a status's tab)."""
+    for ks in schema.managed():
+        for attr_name, attr in ks.attrs.items():
+            if not attr.required_on_create:
+                continue
+            lacking = [
+                c.name
+                for c in changes
+                if c.kind == ks.name
+                and c.action is Action.CREATE
+                and not (c.after or {}).get(attr_name)
+            ]
+            if lacking:
+                shown = schema.kind(attr.ref).name_attr.upper() if attr.ref else "VALUE"
+                raise PlanError(
+                    f"new {ks.plural} need a {attr_name}: {', '.join(lacking)} "
+                    f"(the portal has no such {ks.name})",
+                    hint=f"add `{attr_name}: {shown}` to these {ks.plural}, or fix their names",
+                )
+
+
+def fingerprint(live: LiveState, schema: ProviderSchema | None = None) -> str:
+    """A digest of the live state a plan was made from: ids, identities and attributes
+    (secret attributes masked).
 
     Independent of the order the portal lists things in: a portal that answers the same
     collections in another order has not changed.
@@ -69,12 +97,24 @@ def fingerprint(live: LiveState) -> str:
     def dump(row: Any) -> str:
         return json.dumps(row, sort_keys=True, default=str, separators=(",", ":"))
 
-    tabs = sorted((t.slug, str(t.id)) for t in live.tabs.values())
+    secrets = {
+        (k.name, a)
+        for k in (schema.kinds if schema else ())
+        for a, v in k.attrs.items()
+        if v.secret
+    }
+
+    def attrs(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: "(secret)" if (kind, k) in secrets else v for k, v in values.items()}
+
     rows = sorted(
-        ([r.kind, str(r.id), r.name, r.parent, dict(r.attrs)] for r in live.all()),
-        key=lambda row: (row[0], row[1], row[2], row[3] or ""),
+        (
+            [r.kind, str(r.id), r.name, "/".join(r.parent or ()), attrs(r.kind, r.attrs)]
+            for r in live.all()
+        ),
+        key=lambda row: (row[0], row[1], row[2], row[3]),
     )
-    blob = dump([tabs, rows])
+    blob = dump(rows)
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -86,7 +126,7 @@ class Applied:
 
 def apply_plan(
     plan: Plan,
-    provider: Provider,
+    provider: Portal,
     *,
     on_applied: Callable[[int, Applied], None] = lambda i, a: None,
     should_stop: Callable[[], bool] = lambda: False,
@@ -96,7 +136,7 @@ def apply_plan(
     Stops at the first failure, or between two writes when ``should_stop`` says so, with an
     ApplyError that says how many changes were done; the next plan shows what is left.
     """
-    ids: dict[tuple[Kind, str], Id] = dict(plan.ids)
+    ids: dict[tuple[str, Ident], Id] = dict(plan.ids)
     done: list[Applied] = []
     total = len(plan.changes)
     for index, change in enumerate(plan.changes):
@@ -119,7 +159,7 @@ def apply_plan(
                 + "`reconciler plan` shows what is left; `reconciler apply` finishes it",
             ) from error
         if change.action in (Action.CREATE, Action.REPLACE) and new_id is not None:
-            ids[(change.kind, key(change.name))] = new_id
+            ids[(change.kind, change.ident)] = new_id
         applied = Applied(change, new_id)
         done.append(applied)
         on_applied(index, applied)

@@ -1,64 +1,16 @@
-"""The live portal as a spec document, which plans to zero changes against that portal."""
+"""A live portal as spec text: the provider builds the document, this writes it."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import yaml
-
-from .state import Id, LiveState, Resource
 
 HEADER = (
     "# yaml-language-server: $schema=https://portal-reconciler.dev/schemas/portal.schema.json\n"
 )
 
 
-def export_spec(live: LiveState, url: str | None) -> dict[str, Any]:
-    """Build a version-1 spec dict: every tab, and every resource in portal order."""
-    doc: dict[str, Any] = {"version": 1}
-    if url:
-        doc["portal"] = {"url": url}
-    doc["prune"] = False
-    doc["tabs"] = [{"slug": t.slug} for t in live.tabs.values()]
-    doc["categories"] = [_attrs(r, "name", "color") for r in live.of("category")]
-    doc["statuses"] = [_attrs(r, "name", "color", "tab") for r in live.of("status")]
-    doc["tags"] = [r.attrs["name"] for r in live.of("tag")]
-    doc["sections"] = _section_tree(live.of("section"))
-    members: dict[Id, list[str]] = defaultdict(list)
-    for m in live.of("membership"):
-        members[m.extra["group_id"]].append(m.extra["email"])
-    doc["groups"] = [
-        {**_attrs(g, "name", "description"), "members": members.get(g.id or "", [])}
-        for g in live.of("group")
-    ]
-    return {k: v for k, v in doc.items() if v != [] or k == "tabs"}
-
-
 def dump_spec(doc: dict[str, Any]) -> str:
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
     return HEADER + body
-
-
-def _attrs(resource: Resource, *names: str) -> dict[str, Any]:
-    return {n: resource.attrs[n] for n in names if resource.attrs.get(n) is not None}
-
-
-def _section_tree(sections: list[Resource]) -> list[dict[str, Any]]:
-    children: dict[Id | None, list[Resource]] = defaultdict(list)
-    for s in sections:  # already in portal order
-        children[s.extra.get("parent_id")].append(s)
-
-    def node(s: Resource, top: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {"title": s.attrs["title"]}
-        if top:
-            out["tab"] = s.extra["tab"]
-        out.update(_attrs(s, "description", "icon", "color"))
-        if s.attrs.get("hidden"):
-            out["hidden"] = True
-        kids = [node(c, False) for c in children.get(s.id, [])]
-        if kids:
-            out["sections"] = kids
-        return out
-
-    return [node(s, True) for s in children.get(None, [])]

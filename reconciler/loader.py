@@ -9,7 +9,10 @@ error paths are mapped back to the key or value they blame, in words a user can 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,39 +21,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import Problem, SpecError
-from .spec import (
-    COLOR_PATTERN,
-    EMAIL_PATTERN,
-    NAME_PATTERN,
-    Category,
-    Group,
-    Portal,
-    Prune,
-    Section,
-    Spec,
-    Status,
-    Tab,
-    Tag,
-)
-from .spec_rules import check, suggest
+from .errors import Problem, ReconcilerError, SpecError
+from .providers import DEFAULT, Product, get, names
 from .spec_yaml import MAX_CHARS, Document, Pos, YamlError, decode, read
-from .state import key
 
-# The model a mapping at ``...KEY[i]`` holds, by the key that leads to it.
-_MODELS: dict[str, type[BaseModel]] = {
-    "portal": Portal,
-    "prune": Prune,
-    "tabs": Tab,
-    "categories": Category,
-    "statuses": Status,
-    "tags": Tag,
-    "sections": Section,
-    "groups": Group,
-}
-# Labels of union branches in pydantic error paths (see spec.TagEntry, spec.PruneSetting).
-_BRANCHES = {"str", "Tag", "bool", "Prune"}
-_NAMES = {"name", "title", "renamed_from", "tag"}
 # A value quoted in a message is cut to this many characters: a 1 MB name is not echoed whole.
 _SHOWN = 80
 _LONG_QUOTED = re.compile("'([^']{" + str(_SHOWN + 1) + ",})'")
@@ -59,19 +33,27 @@ _LONGEST = 500
 
 @dataclass(frozen=True)
 class LoadedSpec:
-    """A valid spec, with where each entry was written (for annotations and messages)."""
+    """A valid spec, with its provider and where each entry was written."""
 
-    spec: Spec
+    spec: Any
     path: str
     positions: Mapping[tuple[str, str], tuple[int, int]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    product: Product = field(default_factory=lambda: get(DEFAULT), repr=False, compare=False)
 
     def where(self, kind: str, name: str) -> tuple[int, int] | None:
-        """1-based (line, col) of an entry, by singular ``kind`` and the identity the plan
-        shows (``TAB/PARENT/TITLE`` for sections, ``GROUP/EMAIL`` for memberships);
-        case-insensitive; None when the spec has no such entry."""
-        return self.positions.get((kind, key(name)))
+        """1-based (line, col) of an entry, by ``kind`` and the identity the plan shows
+        (``TAB/PARENT/TITLE`` for sections, ``GROUP/EMAIL`` for memberships); None when the
+        spec has no such entry."""
+        found = self.positions.get((kind, name))
+        return found if found is not None else self.positions.get((kind, name.lower()))
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """``"; did you mean 'x'?"`` when one of ``choices`` is close to ``word``, else ``""``."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def load_spec(path: str | Path) -> LoadedSpec:
@@ -98,34 +80,39 @@ def parse_spec(text: str | bytes, filename: str) -> LoadedSpec:
     if not isinstance(doc.data, dict):
         found.append((doc.root, _not_a_mapping(doc.data)))
         raise SpecError(_problems(filename, found))
-    spec: Spec | None = None
+    product = _product(doc, filename)
+    spec: Any = None
     try:
-        spec = Spec.model_validate(doc.data)
+        spec = product.spec_model.model_validate(doc.data)
     except ValidationError as error:
-        explained = [_explain(doc, details) for details in error.errors()]
+        explained = [_Explainer(product, doc).explain(details) for details in error.errors()]
         found += [(pos, message) for pos, message in explained if pos not in doc.poisoned]
-    rule_problems, index = check(doc)
+    rule_problems, index = product.check(doc)
     found += [(pos, message) for pos, message in rule_problems if pos not in doc.poisoned]
     if found or spec is None:
         raise SpecError(_problems(filename, found))
-    return LoadedSpec(spec, filename, index)
+    return LoadedSpec(spec, filename, index, product)
 
 
-def summarize(spec: Spec) -> dict[str, int]:
-    """How many entries of each kind the spec lists (sections at every depth)."""
+def _product(doc: Document, filename: str) -> Product:
+    """The provider the spec names under ``provider:`` (absent: the default)."""
+    name = doc.data.get("provider", DEFAULT)
+    where = doc.value_pos(doc.data, "provider") if "provider" in doc.data else doc.root
+    if not isinstance(name, str) or name not in names():
+        shown = f"'{name}'" if isinstance(name, str) else _describe(name)
+        message = f"unknown provider {shown}; providers: {', '.join(names())}"
+        if isinstance(name, str):
+            message += suggest(name, names())
+        raise SpecError(_problems(filename, [(where, message)]))
+    try:
+        return get(name)
+    except ReconcilerError as error:
+        raise SpecError(_problems(filename, [(where, error.message)])) from None
 
-    def count(sections: list[Section]) -> int:
-        return sum(1 + count(s.sections) for s in sections)
 
-    return {
-        "tabs": len(spec.tabs),
-        "categories": len(spec.categories),
-        "statuses": len(spec.statuses),
-        "tags": len(spec.tags),
-        "sections": count(spec.sections),
-        "groups": len(spec.groups),
-        "members": sum(len(g.members or ()) for g in spec.groups),
-    }
+def summarize(loaded: LoadedSpec) -> dict[str, int]:
+    """How many entries of each kind the spec lists."""
+    return loaded.product.summarize(loaded.spec)
 
 
 def _problems(filename: str, found: list[tuple[Pos, str]]) -> list[Problem]:
@@ -151,85 +138,110 @@ def _not_a_mapping(data: Any) -> str:
     return f"the spec must be a mapping (version: 1, tabs: ...), not {_describe(data)}"
 
 
-def _explain(doc: Document, error: ErrorDetails) -> tuple[Pos, str]:
+class _Explainer:
     """Where a pydantic error points in the file, and what it means in spec terms."""
-    loc, kind = error["loc"], error["type"]
-    if kind == "extra_forbidden":
-        return doc.locate(loc, key=True), _unknown_key(loc)
-    if kind == "missing":
+
+    def __init__(self, product: Product, doc: Document) -> None:
+        self.product = product
+        self.doc = doc
+        self.models = _models_under(product.spec_model)
+        self.singular = {k.plural: k.name for k in product.schema.kinds}
+
+    def explain(self, error: ErrorDetails) -> tuple[Pos, str]:
+        loc, kind = error["loc"], error["type"]
+        doc = self.doc
+        if kind == "extra_forbidden":
+            return doc.locate(loc, key=True), self._unknown_key(loc)
+        if kind == "missing":
+            name = str(loc[-1])
+            if loc == ("version",):
+                return doc.locate(loc), "missing 'version: 1' (the format version of the spec)"
+            return doc.locate(loc), f"missing required key '{name}'"
+        return doc.locate(loc), self._value_message(kind, self._field(loc), error)
+
+    def _field(self, loc: tuple[int | str, ...]) -> str:
+        """The key the failing value sits under (list indexes and union labels skipped)."""
+        labels = self.product.union_labels
+        names = [p for p in loc if isinstance(p, str) and p not in labels]
+        bare = any(label in loc for label in labels)  # a union of a name and a mapping
+        if bare and len(names) == 1 and len(loc) > 1 and names[0] in self.singular:
+            return self.singular[names[0]]  # a bare entry of a list, such as a tag's text
+        return names[-1] if names else "spec"
+
+    def _unknown_key(self, loc: tuple[int | str, ...]) -> str:
         name = str(loc[-1])
-        if loc == ("version",):
-            return doc.locate(loc), "missing 'version: 1' (the format version of the spec)"
-        return doc.locate(loc), f"missing required key '{name}'"
-    return doc.locate(loc), _value_message(kind, _field(loc), error)
+        if name == "<<":
+            return "merge keys (<<) are not supported; write the keys out"
+        model: type[BaseModel] = self.product.spec_model
+        for part in loc[:-1]:
+            if isinstance(part, str) and part in model.model_fields and part in self.models:
+                model = self.models[part]
+        return f"unknown key '{name}'{suggest(name, list(model.model_fields))}"
+
+    def _value_message(self, kind: str, name: str, error: ErrorDetails) -> str:
+        value, ctx = error.get("input"), error.get("ctx") or {}
+        quote = "; put it in quotes" if isinstance(value, int | float | dt.date) else ""
+        if kind == "string_type":
+            if value is None:
+                return f"{name} cannot be null"
+            return f"{name}: expected a string, got {_describe(value)}{quote}"
+        if kind in ("string_too_short", "string_too_long"):
+            return self._length_message(kind, name, str(value), ctx)
+        if kind == "string_pattern_mismatch":
+            pattern = str(ctx.get("pattern"))
+            template = self.product.extra.get("pattern_messages", {}).get(pattern)
+            if template is not None:
+                return str(template).format(name=name, value=value)
+            return f"{name} '{value}' does not match {pattern}"
+        if kind == "list_type":
+            return f"{name}: expected a list, got {_describe(value)}"
+        if kind in ("model_type", "dict_type", "model_attributes_type"):
+            if any(label in error["loc"] for label in self.product.extra.get("name_unions", ())):
+                return f"{name}: expected a {name} name or a mapping, got {_describe(value)}{quote}"
+            return f"{name}: expected a mapping, got {_describe(value)}"
+        if kind in ("bool_type", "bool_parsing"):
+            return f"{name}: expected true or false, got {_describe(value)}"
+        if kind == "literal_error" and name == "version":
+            if isinstance(value, str):
+                return f"version must be the number 1, not the string '{value}'"
+            return f"unsupported version {value!r}; this reconciler reads version 1"
+        if kind == "value_error":
+            return f"{name} {ctx.get('error', error['msg'])}"
+        return f"{name}: {error['msg']}"
+
+    def _length_message(self, kind: str, name: str, value: str, ctx: dict[str, Any]) -> str:
+        bounds = self.product.length_bounds(name)
+        if bounds is not None:
+            size = "short" if kind == "string_too_short" else "long"
+            count = f"{len(value)} character{'s' if len(value) != 1 else ''}"
+            return f"{name} '{value}' is too {size} ({count}; names are {bounds[0]} to {bounds[1]})"
+        if kind == "string_too_short":
+            return f"{name} cannot be empty"
+        limit = ctx.get("max_length")
+        return f"{name} is {len(value)} characters long; the API accepts at most {limit}"
 
 
-def _field(loc: tuple[int | str, ...]) -> str:
-    """The key the failing value sits under (list indexes and union labels skipped)."""
-    names = [p for p in loc if isinstance(p, str) and p not in _BRANCHES]
-    if names == ["tags"] and len(loc) > 1:
-        return "tag"  # a bare tag text
-    return names[-1] if names else "spec"
+def _models_under(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """The model a mapping under each key holds, found by walking the fields' types."""
+    found: dict[str, type[BaseModel]] = {}
+    todo = [root]
+    while todo:
+        model = todo.pop()
+        for key, info in model.model_fields.items():
+            for inner in _model_types(info.annotation):
+                if key not in found:
+                    found[key] = inner
+                    todo.append(inner)
+    return found
 
 
-def _unknown_key(loc: tuple[int | str, ...]) -> str:
-    name = str(loc[-1])
-    if name == "<<":
-        return "merge keys (<<) are not supported; write the keys out"
-    model: type[BaseModel] = Spec
-    for part in loc[:-1]:
-        if isinstance(part, str) and part in model.model_fields and part in _MODELS:
-            model = _MODELS[part]
-    return f"unknown key '{name}'{suggest(name, list(model.model_fields))}"
-
-
-def _value_message(kind: str, name: str, error: ErrorDetails) -> str:
-    value, ctx = error.get("input"), error.get("ctx") or {}
-    quote = "; put it in quotes" if isinstance(value, int | float | dt.date) else ""
-    if kind == "string_type":
-        if value is None:
-            return f"{name} cannot be null"
-        return f"{name}: expected a string, got {_describe(value)}{quote}"
-    if kind in ("string_too_short", "string_too_long"):
-        return _length_message(kind, name, str(value), ctx)
-    if kind == "string_pattern_mismatch":
-        return _pattern_message(name, str(value), str(ctx.get("pattern")))
-    if kind == "list_type":
-        return f"{name}: expected a list, got {_describe(value)}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        if "Tag" in error["loc"]:
-            return f"{name}: expected a tag name or a mapping, got {_describe(value)}{quote}"
-        return f"{name}: expected a mapping, got {_describe(value)}"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"{name}: expected true or false, got {_describe(value)}"
-    if kind == "literal_error" and name == "version":
-        if isinstance(value, str):
-            return f"version must be the number 1, not the string '{value}'"
-        return f"unsupported version {value!r}; this reconciler reads version 1"
-    if kind == "value_error":
-        return f"{name} {ctx.get('error', error['msg'])}"
-    return f"{name}: {error['msg']}"
-
-
-def _length_message(kind: str, name: str, value: str, ctx: dict[str, Any]) -> str:
-    if name in _NAMES:
-        size = "short" if kind == "string_too_short" else "long"
-        count = f"{len(value)} character{'s' if len(value) != 1 else ''}"
-        return f"{name} '{value}' is too {size} ({count}; names are 2 to 60)"
-    if kind == "string_too_short":
-        return f"{name} cannot be empty"
-    limit = ctx.get("max_length")
-    return f"{name} is {len(value)} characters long; the API accepts at most {limit}"
-
-
-def _pattern_message(name: str, value: str, pattern: str) -> str:
-    if pattern == COLOR_PATTERN:
-        return f"{name} '{value}' is not a colour like #RRGGBB"
-    if pattern == EMAIL_PATTERN:
-        return f"{name}: '{value}' is not an email address"
-    if pattern == NAME_PATTERN:
-        return f"{name} '{value}' starts or ends with a space or spans lines (the portal trims it)"
-    return f"{name} '{value}' does not match {pattern}"
+def _model_types(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) or args:
+        return [m for arg in args for m in _model_types(arg)]
+    return []
 
 
 def _describe(value: Any) -> str:

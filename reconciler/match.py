@@ -1,19 +1,22 @@
 """Pair desired resources with live ones by identity, following renames and moves.
 
-Rules (CONTRACT.md): identity compares case-insensitively; ``renamed_from`` is followed only
-when no portal resource has the entry's own name and the old name is not another entry's own
-name, so a plan made after the rename is empty and two resources never trade places. A
-section whose path no longer matches is moved, not re-created, when exactly one unclaimed
-portal section in its tab has its title.
+Rules (CONTRACT.md): an exact name always wins; a looser match (the kind's ``compare``, such
+as letter case) is used only when exactly one unclaimed portal resource matches that way.
+``renamed_from`` is followed only when no portal resource has the entry's own name and the old
+name is not another entry's own name, so a plan made after the rename is empty and two
+resources never trade places. Children are matched within their parent's partner. In a tree
+kind that ``moves``, a resource whose path no longer matches is moved, not re-created, when
+exactly one unclaimed portal resource in its scope has its name.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .state import Id, Resource, key
+from .kinds import Ident, KindSchema
+from .state import Id, Resource
 
 
 @dataclass(slots=True)
@@ -24,44 +27,100 @@ class Match:
     pairs: list[Resource | None]
     unmatched: list[Resource] = field(default_factory=list)
 
-    def partner(self, index: int) -> Resource | None:
-        return self.pairs[index]
+
+class _Pool:
+    """Unclaimed live resources of one scope, found by exact or by looser name."""
+
+    def __init__(self, fold: Callable[[str], str]) -> None:
+        self.fold = fold
+        self.exact: dict[str, list[Resource]] = defaultdict(list)
+        self.loose: dict[str, list[Resource]] = defaultdict(list)
+
+    def add(self, resource: Resource, name: str) -> None:
+        self.exact[name].append(resource)
+        self.loose[self.fold(name)].append(resource)
+
+    def find(self, name: str, claimed: set[int], *, loose: bool = True) -> Resource | None:
+        """The unclaimed resource named exactly ``name``, else (``loose``) the only one named
+        so loosely."""
+        for candidate in self.exact.get(name, ()):
+            if id(candidate) not in claimed:
+                return candidate
+        if not loose:
+            return None
+        options = [r for r in self.loose.get(self.fold(name), ()) if id(r) not in claimed]
+        return options[0] if len(options) == 1 else None
 
 
-def match_named(desired: Sequence[Resource], live: Sequence[Resource]) -> Match:
-    """Match flat kinds (categories, statuses, tags, groups, memberships) by name."""
-    by_key: dict[str, Resource] = {}
+def folded(schema: KindSchema, ident: Ident) -> Ident:
+    return tuple(schema.fold(part) for part in ident)
+
+
+def match_named(
+    schema: KindSchema,
+    desired: Sequence[Resource],
+    live: Sequence[Resource],
+    partners: Mapping[Ident, Resource | None] | None = None,
+) -> Match:
+    """Match a flat kind by own name, or a child kind within its parent's partner.
+
+    ``partners`` maps a desired parent's identity to its live partner (children of a
+    parent with no partner are created).
+    """
+    pools: dict[Ident | None, _Pool] = defaultdict(lambda: _Pool(schema.fold))
     for resource in live:
-        by_key.setdefault(resource.key, resource)
-    own = {d.key for d in desired}
-    pairs: list[Resource | None] = [by_key.get(d.key) for d in desired]
-    claimed = {id(p) for p in pairs if p is not None}
-    for i, d in enumerate(desired):
-        if pairs[i] is not None:
-            continue
-        for old in d.renamed_from:
-            candidate = by_key.get(key(old))
-            if candidate is not None and key(old) not in own and id(candidate) not in claimed:
-                pairs[i] = candidate
-                claimed.add(id(candidate))
-                break
+        pools[resource.parent].add(resource, resource.own)
+    own = {(d.parent, schema.fold(d.own)) for d in desired}
+    claimed: set[int] = set()
+    pairs: list[Resource | None] = [None] * len(desired)
+
+    def scope(d: Resource) -> _Pool | None:
+        if d.parent is None or partners is None:
+            return pools[None]
+        partner = partners.get(d.parent)
+        return pools[partner.ident] if partner is not None else None
+
+    for rule in ("exact", "loose", "renamed"):
+        for i, d in enumerate(desired):
+            pool = scope(d)
+            if pairs[i] is not None or pool is None:
+                continue
+            names = _earlier(schema, d, own) if rule == "renamed" else [d.own]
+            for name in names:
+                found = pool.find(name, claimed, loose=rule != "exact")
+                if found is not None:
+                    pairs[i] = found
+                    claimed.add(id(found))
+                    break
     unmatched = [r for r in live if id(r) not in claimed]
     return Match(desired, pairs, unmatched)
 
 
-def match_sections(desired: Sequence[Resource], live: Sequence[Resource]) -> Match:
-    """Match sections top-down by title, then by earlier paths, then by unique title in the tab.
+def _earlier(schema: KindSchema, d: Resource, own: set[tuple[Ident | None, str]]) -> list[str]:
+    """Earlier own names of ``d`` that are not another entry's own name."""
+    return [
+        old[-1]
+        for old in d.renamed_from
+        if (d.parent, schema.fold(old[-1])) not in own or schema.fold(old[-1]) == schema.fold(d.own)
+    ]
 
-    Desired sections come in pre-order, so a parent is matched before its children and a
+
+def match_tree(schema: KindSchema, desired: Sequence[Resource], live: Sequence[Resource]) -> Match:
+    """Match a tree kind top-down by name, then by earlier paths, then by unique name in scope.
+
+    Desired resources come in pre-order, so a parent is matched before its children and a
     child is looked for among the children of its parent's partner first.
     """
-    children: dict[tuple[str, Id | None], list[Resource]] = defaultdict(list)
-    for section in live:
-        children[(key(section.extra["tab"]), section.extra.get("parent_id"))].append(section)
-    own_paths = {d.key for d in desired}
+    fold = schema.fold
+    children: dict[tuple[str, Id | None], _Pool] = defaultdict(lambda: _Pool(fold))
+    for resource in reversed(live):  # the first listed wins a tie, as the portal shows it
+        children[(fold(resource.scope), resource.extra.get("parent_id"))].add(
+            resource, resource.own
+        )
+    own_paths = {folded(schema, d.ident) for d in desired}
     claimed: set[int] = set()
     pairs: list[Resource | None] = [None] * len(desired)
-    index_of = {d.name: i for i, d in enumerate(desired)}
+    index_of = {d.ident: i for i, d in enumerate(desired)}
 
     def take(i: int, candidate: Resource | None) -> bool:
         if candidate is None or id(candidate) in claimed:
@@ -70,59 +129,69 @@ def match_sections(desired: Sequence[Resource], live: Sequence[Resource]) -> Mat
         claimed.add(id(candidate))
         return True
 
-    titles: dict[tuple[str, Id | None], dict[str, Resource]] = {}
-
     def structural(i: int) -> bool:
-        """Same title (or an earlier title) among the children of the parent's partner."""
+        """Same name (or an earlier name) among the children of the parent's partner."""
         d = desired[i]
-        if d.parent is None:
-            scope: tuple[str, Id | None] = (key(d.extra["tab"]), None)
-        else:
+        parent_id: Id | None = None
+        if d.parent is not None:
             parent_partner = pairs[index_of[d.parent]]
             if parent_partner is None:
                 return False
-            scope = (key(d.extra["tab"]), parent_partner.id)
-        siblings = titles.get(scope)
-        if siblings is None:  # once per scope: one per section is quadratic
-            found = reversed(children.get(scope, []))
-            siblings = titles[scope] = {key(s.extra["title"]): s for s in found}
-        if take(i, siblings.get(key(d.extra["title"]))):
+            parent_id = parent_partner.id
+        pool = children.get((fold(d.scope), parent_id))
+        if pool is None:
+            return False
+        if take(i, pool.find(d.own, claimed)):
             return True
-        parent_path = key(d.name.rsplit("/", 1)[0])
         earlier = (
-            siblings.get(key(old.rpartition("/")[2]))
+            pool.find(old[-1], claimed)
             for old in d.renamed_from
-            if key(old.rpartition("/")[0]) == parent_path and key(old) not in own_paths
+            if folded(schema, old[:-1]) == folded(schema, d.ident[:-1])
+            and folded(schema, old) not in own_paths
         )
         return any(take(i, candidate) for candidate in earlier)
 
     # 1. structural, top-down
     for i in range(len(desired)):
         structural(i)
-    # 2. earlier full paths (possibly in another tab: a replace); children of a section
+    # 2. earlier full paths (possibly in another scope: a replace); children of a resource
     # found this way are looked for under it first (pre-order: the parent comes first)
-    by_path: dict[str, Resource] = {}
-    for section in live:
-        by_path.setdefault(section.key, section)
+    by_path: dict[Ident, Resource] = {}
+    for resource in live:
+        by_path.setdefault(folded(schema, resource.ident), resource)
     for i, d in enumerate(desired):
         if pairs[i] is None and not structural(i):
             for old in d.renamed_from:
-                if key(old) not in own_paths and take(i, by_path.get(key(old))):
+                if folded(schema, old) not in own_paths and take(
+                    i, by_path.get(folded(schema, old))
+                ):
                     break
-    # 3. moved within its tab: exactly one unclaimed live section with that title; again
-    # children of a moved section are looked for under it first
-    by_title: dict[tuple[str, str], list[Resource]] = defaultdict(list)
-    for section in live:
-        if section.key not in own_paths:
-            by_title[(key(section.extra["tab"]), key(section.extra["title"]))].append(section)
-    for i, d in enumerate(desired):
-        if pairs[i] is None and not structural(i):
-            options = [
-                s
-                for s in by_title.get((key(d.extra["tab"]), key(d.extra["title"])), [])
-                if id(s) not in claimed
-            ]
-            if len(options) == 1:
-                take(i, options[0])
+    # 3. moved within its scope: exactly one unclaimed live resource with that name
+    if schema.moves:
+        _moved(schema, desired, live, pairs, own_paths, take, structural)
     unmatched = [s for s in live if id(s) not in claimed]
     return Match(desired, pairs, unmatched)
+
+
+def _moved(
+    schema: KindSchema,
+    desired: Sequence[Resource],
+    live: Sequence[Resource],
+    pairs: list[Resource | None],
+    own_paths: set[Ident],
+    take: Callable[[int, Resource | None], bool],
+    structural: Callable[[int], bool],
+) -> None:
+    fold = schema.fold
+    by_name: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+    for resource in live:
+        if folded(schema, resource.ident) not in own_paths:
+            by_name[(fold(resource.scope), fold(resource.own))].append(resource)
+    for i, d in enumerate(desired):
+        if pairs[i] is None and not structural(i):
+            options = by_name.get((fold(d.scope), fold(d.own)), [])
+            exact = [r for r in options if r.own == d.own and all(r is not p for p in pairs)]
+            free = [r for r in options if all(r is not p for p in pairs)]
+            chosen = exact if len(exact) == 1 else free
+            if len(chosen) == 1:
+                take(i, chosen[0])

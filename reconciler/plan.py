@@ -13,9 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UnsafePlanError
-from .state import Id, Kind
+from .kinds import Id, Ident, display
 
 FORMAT_VERSION = 1
+
+
+def _default_provider() -> str:
+    from .providers import DEFAULT  # the registry names it; imported late (it imports us)
+
+    return DEFAULT
 
 
 class Action(enum.StrEnum):
@@ -30,21 +36,64 @@ class Action(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Refs:
+    """What a write needs beyond the change's attributes, as identities (the provider looks
+    their portal ids up at apply time, including ids this apply just made).
+
+    ``parent``: the resource this one lives in (a section's parent section, a member's
+    group). ``after``: the sibling to place it after. ``scope``: a tree's scope (a section's
+    tab). ``live_id``: the portal id a change acts on when plans do not show it (the user of a
+    membership being removed).
+    """
+
+    parent: Ident | None = None
+    after: Ident | None = None
+    scope: str | None = None
+    live_id: Id | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Refs:
+        def ident(value: Any) -> Ident | None:
+            return None if value is None else tuple(str(part) for part in value)
+
+        return cls(
+            parent=ident(data.get("parent")),
+            after=ident(data.get("after")),
+            scope=data.get("scope"),
+            live_id=data.get("live_id"),
+        )
+
+
+_NO_REFS = Refs()
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One write (two for a replace) that apply performs.
 
-    ``before``/``after`` hold just the attributes that change (all of them for a create or
-    delete). ``refs`` holds what the provider needs to perform it and the JSON never shows:
-    identity names of the parent and the preceding sibling, the tab slug, the email.
+    ``ident`` is the identity (a tuple; a plain string is taken as a one-part identity);
+    ``name`` shows it. ``before``/``after`` hold just the attributes that change (all of them
+    for a create or delete). ``refs`` holds what the provider needs to perform it.
     """
 
     action: Action
-    kind: Kind
-    name: str
+    kind: str
+    ident: Ident
     id: Id | None = None
     before: Mapping[str, Any] | None = None
     after: Mapping[str, Any] | None = None
-    refs: Mapping[str, Any] = field(default_factory=dict)
+    refs: Refs = _NO_REFS
+
+    def __post_init__(self) -> None:
+        if isinstance(self.ident, str):
+            object.__setattr__(self, "ident", (self.ident,))
+
+    @property
+    def name(self) -> str:
+        return display(self.ident)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -59,7 +108,7 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Unmanaged:
-    kind: Kind
+    kind: str
     name: str
 
 
@@ -71,8 +120,18 @@ class Plan:
     unmanaged: Sequence[Unmanaged] = ()
     warnings: Sequence[str] = ()
     existing: Mapping[str, int] = field(default_factory=dict)  # live count per kind
-    # portal ids of the resources the spec names, by (kind, identity key); never serialized
-    ids: Mapping[tuple[Kind, str], Id] = field(default_factory=dict, compare=False)
+    # portal ids of the resources the spec names, by (kind, identity); never serialized
+    ids: Mapping[tuple[str, Ident], Id] = field(default_factory=dict, compare=False)
+    provider: str = field(default_factory=_default_provider)
+    plurals: Mapping[str, str] = field(default_factory=dict, compare=False)  # renderer labels
+
+    def plural(self, kind: str) -> str:
+        """The kind's plural as its provider declares it (renderers' labels)."""
+        if kind in self.plurals:
+            return self.plurals[kind]
+        if kind.endswith("y"):
+            return kind[:-1] + "ies"
+        return kind + ("es" if kind.endswith("s") else "s")
 
     @property
     def has_changes(self) -> bool:
@@ -85,6 +144,7 @@ class Plan:
     def as_json(self) -> dict[str, Any]:
         return {
             "format_version": FORMAT_VERSION,
+            "provider": self.provider,
             "target": self.target,
             "fingerprint": self.fingerprint,
             "changes": [c.as_json() for c in self.changes],

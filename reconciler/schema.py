@@ -1,4 +1,4 @@
-"""The JSON Schema of ``portal.yaml``, generated from the models of :mod:`reconciler.spec`.
+"""The JSON Schema of ``portal.yaml``, generated from every provider's spec model.
 
 ``python -m reconciler.schema`` rewrites ``schemas/portal.schema.json``;
 ``python -m reconciler.schema --check`` exits 1 when the committed file differs.
@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .spec import Spec
+from pydantic import BaseModel
+
+from .errors import ReconcilerError
+from .providers import get, names
 
 SCHEMA_ID = "https://portal-reconciler.dev/schemas/portal.schema.json"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "portal.schema.json"
@@ -22,7 +25,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "portal.schem
 
 def build_schema() -> dict[str, Any]:
     """The schema document: draft 2020-12, as pydantic generates it, with our header."""
-    body = Spec.model_json_schema()
+    body = _union([model for model in _models()])
     body.pop("title", None)
     body.pop("description", None)
     return {
@@ -35,6 +38,35 @@ def build_schema() -> dict[str, Any]:
         ),
         **body,
     }
+
+
+def _models() -> list[type[BaseModel]]:
+    """The spec model of every provider that loads, the default first."""
+    found = []
+    for name in names():
+        try:
+            found.append(get(name).spec_model)
+        except ReconcilerError:
+            continue  # a provider that is not available adds nothing to the schema
+    return found
+
+
+def _union(models: list[type[BaseModel]]) -> dict[str, Any]:
+    """One provider: its schema as it is. Several: ``anyOf`` the providers' specs, which an
+    editor tells apart by the ``provider`` key (absent: the default provider)."""
+    if len(models) == 1:
+        return models[0].model_json_schema()
+    from pydantic import TypeAdapter
+
+    adapter: TypeAdapter[Any] = TypeAdapter(models[0] if len(models) == 1 else _any_of(models))
+    return adapter.json_schema()
+
+
+def _any_of(models: list[type[BaseModel]]) -> Any:
+    from functools import reduce
+    from operator import or_
+
+    return reduce(or_, models)
 
 
 def render_schema() -> str:

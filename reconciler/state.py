@@ -1,108 +1,88 @@
-"""One resource model for desired and live state alike.
+"""One resource model for desired and live state alike, whatever the product.
 
-A :class:`Resource` is a kind, an identity ``name`` and the attributes that matter, already
-normalized: the spec side carries only the attributes the file names; the live side carries
-what the provider read, with ids, timestamps and read-only fields dropped. Identity compares
-case-insensitively through :func:`key`.
-
-Identity names, as the plan shows them:
-
-- category, status, group: the name; tag: its text
-- section: ``TAB/PARENT/.../TITLE``
-- membership: ``GROUP/EMAIL``
+A :class:`Resource` is a kind, an identity (a tuple: see :mod:`reconciler.kinds`) and the
+attributes that matter, already normalized: the spec side carries only the attributes the
+file names; the live side carries what the provider read, with ids, timestamps and read-only
+fields dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-Kind = Literal["category", "status", "tag", "section", "group", "membership"]
-KIND_ORDER: tuple[Kind, ...] = ("category", "status", "tag", "group", "section", "membership")
-PLURAL: dict[Kind, str] = {
-    "category": "categories",
-    "status": "statuses",
-    "tag": "tags",
-    "section": "sections",
-    "group": "groups",
-    "membership": "memberships",
-}
-Id = int | str
+from .kinds import Id, Ident, display
 
-
-def key(name: str) -> str:
-    """The comparison form of an identity: the portal compares names case-insensitively."""
-    return name.casefold()
-
-
-def join_path(*parts: str) -> str:
-    return "/".join(parts)
+__all__ = ["Desired", "Id", "Ident", "LiveState", "Resource"]
 
 
 @dataclass(frozen=True, slots=True)
 class Resource:
     """One portal resource, desired or live.
 
-    ``parent`` is the identity name of the resource this one lives in (a section's parent
+    ``parent`` is the identity of the resource this one lives in (a section's parent
     section, a membership's group); ``position`` orders siblings (spec order, portal order).
-    ``extra`` holds what the engine needs but never compares (a section's tab and title,
-    a membership's email, the portal's raw order).
+    ``extra`` holds what the engine never compares: on the live side what the provider needs
+    back (``parent_id``, ``depth``), on the desired side the preceding sibling (``after``).
     """
 
-    kind: Kind
-    name: str
+    kind: str
+    ident: Ident
     attrs: Mapping[str, Any] = field(default_factory=dict)
     id: Id | None = None
-    parent: str | None = None
-    renamed_from: tuple[str, ...] = ()
+    parent: Ident | None = None
+    renamed_from: tuple[Ident, ...] = ()
     position: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def key(self) -> str:
-        return key(self.name)
+    def name(self) -> str:
+        """The identity as plans show it."""
+        return display(self.ident)
 
+    @property
+    def own(self) -> str:
+        """The resource's own name (the last part of its identity)."""
+        return self.ident[-1]
 
-@dataclass(frozen=True, slots=True)
-class TabInfo:
-    id: Id
-    slug: str
-    name: str
+    @property
+    def scope(self) -> str:
+        """The first part of its identity (a section's tab, a member's group)."""
+        return self.ident[0]
 
 
 @dataclass(slots=True)
 class LiveState:
-    """What a provider read from the portal: resources by kind, tabs, and known users."""
+    """What a provider read from the portal: resources by kind, in the portal's order."""
 
-    resources: dict[Kind, list[Resource]] = field(default_factory=dict)
-    tabs: dict[str, TabInfo] = field(default_factory=dict)  # by slug
-    users: dict[str, Id] = field(default_factory=dict)  # email (lower-case) → user id
-    managed_member_groups: frozenset[str] = frozenset()  # group keys whose members were read
+    resources: dict[str, list[Resource]] = field(default_factory=dict)
 
-    def of(self, kind: Kind) -> list[Resource]:
+    def of(self, kind: str) -> list[Resource]:
         return self.resources.get(kind, [])
 
     def all(self) -> Iterator[Resource]:
-        for kind in KIND_ORDER:
-            yield from self.of(kind)
+        for resources in self.resources.values():
+            yield from resources
 
 
 @dataclass(frozen=True, slots=True)
-class ReadNeeds:
-    """What the plan needs read beyond one GET per collection.
+class Desired:
+    """The spec as resources by kind, in spec order (a tree's parents before children).
 
-    ``member_groups``: keys of group names (own and earlier) whose membership the spec manages.
-    ``emails``: every member email the spec names (lower-case).
-    ``nested_sections``: keys of section paths (own and earlier) the spec nests sections
-    under, read through the children endpoint when the portal lists only root sections.
+    ``sets``: for each whole-set kind, the identities of the parent entries that list their
+    children (a group with ``members``); other parents' children are not managed.
+    ``prune``: the kinds whose unnamed resources are pruned. ``everything``: read all there
+    is (export), not just what the spec names.
     """
 
-    member_groups: frozenset[str] = frozenset()
-    emails: frozenset[str] = frozenset()
-    nested_sections: frozenset[str] = frozenset()
-    everything: bool = False  # export: every group's members, every section's children
+    resources: Mapping[str, list[Resource]] = field(default_factory=dict)
+    sets: Mapping[str, frozenset[Ident]] = field(default_factory=dict)
+    prune: frozenset[str] = frozenset()
+    everything: bool = False
 
+    def of(self, kind: str) -> list[Resource]:
+        return self.resources.get(kind, [])
 
-def index(resources: Iterable[Resource]) -> dict[str, Resource]:
-    return {r.key: r for r in resources}
+    def manages_set(self, kind: str, parent: Ident) -> bool:
+        return parent in self.sets.get(kind, frozenset())

@@ -20,9 +20,9 @@ from reconciler.engine import Applied, apply_plan, build_plan
 from reconciler.loader import parse_spec
 from reconciler.plan import Plan
 from reconciler.providers.productlift import ProductLift
-from reconciler.sandbox import Faults, Sandbox
+from reconciler.providers.productlift.sandbox import Faults, Sandbox
+from reconciler.providers.productlift.spec import Spec
 from reconciler.sandbox.faults import WRITE_METHODS
-from reconciler.spec import Spec
 
 TARGET = "sandbox:engine-test"
 # one resource of every kind, with every attribute set

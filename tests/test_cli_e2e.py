@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.sandbox import Sandbox
+from reconciler.providers.productlift.sandbox import Sandbox
 
 from .conftest import EXAMPLE, Runner
 from .test_render import CONTRACT_KEYS

@@ -4,26 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.desired import desired_state
 from reconciler.diff import diff
 from reconciler.plan import Action
-from reconciler.spec import Spec
-from reconciler.state import LiveState, Resource, TabInfo
+from reconciler.providers.productlift.desired import desired_state
+from reconciler.providers.productlift.schema import SCHEMA
+from reconciler.providers.productlift.spec import Spec
+from reconciler.state import Desired, LiveState, Resource
+
+
+def Res(
+    kind: str,
+    name: str,
+    attrs: dict[str, Any],
+    *,
+    id: Any = None,
+    parent: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Resource:
+    """A live resource by the name the plan shows (``TAB/PARENT/TITLE``, ``GROUP/EMAIL``)."""
+    split = kind in ("section", "membership")
+    ident = tuple(name.split("/")) if split else (name,)
+    up = tuple(parent.split("/")) if parent else None
+    kept = {k: v for k, v in (extra or {}).items() if k in ("parent_id", "depth", "group_id")}
+    return Resource(kind, ident, attrs, id=id, parent=up, extra=kept)
 
 
 def live_state(**kinds: list[Resource]) -> LiveState:
     state = LiveState()
-    state.tabs = {
-        "roadmap": TabInfo(1, "roadmap", "Roadmap"),
-        "wish-list": TabInfo(2, "wish-list", "Wish list"),
-    }
+    state.resources["tab"] = [
+        Resource("tab", ("roadmap",), {"slug": "roadmap"}, id=1),
+        Resource("tab", ("wish-list",), {"slug": "wish-list"}, id=2),
+    ]
     for kind, items in kinds.items():
-        state.resources[kind] = items  # type: ignore[index]
+        state.resources[kind] = items
     return state
 
 
+def diff_of(desired: Desired, live: LiveState) -> Any:
+    return diff(SCHEMA, desired, live)
+
+
 def cat(id_: int, name: str, color: str = "#ABDEE6") -> Resource:
-    return Resource("category", name, {"name": name, "color": color}, id=id_)
+    return Res("category", name, {"name": name, "color": color}, id=id_)
 
 
 def sec(id_: int, path: str, parent_id: int | None = None, **attrs: Any) -> Resource:
@@ -31,7 +53,7 @@ def sec(id_: int, path: str, parent_id: int | None = None, **attrs: Any) -> Reso
     title = rest[-1]
     parent = path.rsplit("/", 1)[0] if parent_id else None
     base = {"title": title, "description": None, "icon": None, "color": None, "hidden": False}
-    return Resource(
+    return Res(
         "section",
         path,
         {**base, **attrs},
@@ -42,7 +64,7 @@ def sec(id_: int, path: str, parent_id: int | None = None, **attrs: Any) -> Reso
 
 
 def plan_of(spec: dict[str, Any], live: LiveState) -> list[tuple[str, str, str]]:
-    result = diff(desired_state(Spec.model_validate({"version": 1, **spec})), live)
+    result = diff_of(desired_state(Spec.model_validate({"version": 1, **spec})), live)
     return [(c.action.value, c.kind, c.name) for c in result.changes]
 
 
@@ -58,7 +80,7 @@ def test_attribute_left_out_is_not_managed() -> None:
 
 def test_color_change_is_one_update_with_before_and_after() -> None:
     spec = {"categories": [{"name": "Bug", "color": "#FFFFFF"}]}
-    result = diff(
+    result = diff_of(
         desired_state(Spec.model_validate({"version": 1, **spec})),
         live_state(category=[cat(1, "Bug")]),
     )
@@ -70,7 +92,7 @@ def test_color_change_is_one_update_with_before_and_after() -> None:
 
 def test_case_only_change_is_a_rename() -> None:
     spec = {"categories": [{"name": "BUG"}]}
-    result = diff(
+    result = diff_of(
         desired_state(Spec.model_validate({"version": 1, **spec})),
         live_state(category=[cat(1, "Bug")]),
     )
@@ -92,7 +114,7 @@ def test_renamed_from_adopts_instead_of_delete_and_create() -> None:
 def test_renamed_from_ignored_when_own_name_exists() -> None:
     spec = {"categories": [{"name": "New", "renamed_from": ["Old"]}]}
     live = live_state(category=[cat(1, "New"), cat(2, "Old")])
-    result = diff(desired_state(Spec.model_validate({"version": 1, **spec})), live)
+    result = diff_of(desired_state(Spec.model_validate({"version": 1, **spec})), live)
     assert result.changes == []
     assert [u.name for u in result.unmanaged] == ["Old"]
 
@@ -100,16 +122,14 @@ def test_renamed_from_ignored_when_own_name_exists() -> None:
 def test_without_prune_nothing_is_deleted() -> None:
     spec = {"categories": [{"name": "Bug"}]}
     live = live_state(category=[cat(1, "Bug"), cat(2, "Legacy")])
-    result = diff(desired_state(Spec.model_validate({"version": 1, **spec})), live)
+    result = diff_of(desired_state(Spec.model_validate({"version": 1, **spec})), live)
     assert result.changes == []
     assert [(u.kind, u.name) for u in result.unmanaged] == [("category", "Legacy")]
 
 
 def test_prune_per_kind() -> None:
     spec = {"prune": {"tags": True}, "categories": [], "tags": []}
-    live = live_state(
-        category=[cat(1, "Legacy")], tag=[Resource("tag", "old", {"name": "old"}, id="t")]
-    )
+    live = live_state(category=[cat(1, "Legacy")], tag=[Res("tag", "old", {"name": "old"}, id="t")])
     assert plan_of(spec, live) == [("delete", "tag", "old")]
 
 
@@ -128,7 +148,7 @@ def test_section_moved_within_tab_is_an_update_of_parent() -> None:
             sec(3, "roadmap/Now/Backend", parent_id=1),
         ]
     )
-    result = diff(desired_state(Spec.model_validate({"version": 1, **spec})), live)
+    result = diff_of(desired_state(Spec.model_validate({"version": 1, **spec})), live)
     [change] = result.changes
     assert (change.action, change.name, change.id) == (Action.UPDATE, "roadmap/Later/Backend", 3)
     assert change.before == {"parent": "roadmap/Now"}
@@ -157,7 +177,7 @@ def test_section_to_other_tab_is_a_replace_with_warning() -> None:
         "sections": [{"title": "Ideas", "tab": "wish-list", "renamed_from": ["roadmap/Ideas"]}],
     }
     live = live_state(section=[sec(1, "roadmap/Ideas")])
-    result = diff(desired_state(Spec.model_validate({"version": 1, **spec})), live)
+    result = diff_of(desired_state(Spec.model_validate({"version": 1, **spec})), live)
     assert [(c.action.value, c.name) for c in result.changes] == [("replace", "wish-list/Ideas")]
     assert "posts lose their section" in result.warnings[0]
 
@@ -187,9 +207,9 @@ def test_order_renames_creates_then_deletes_children_first() -> None:
 def test_members_are_the_whole_membership() -> None:
     spec = {"groups": [{"name": "Beta", "members": ["alice@example.com", "bob@example.com"]}]}
     live = live_state(
-        group=[Resource("group", "Beta", {"name": "Beta"}, id="g1")],
+        group=[Res("group", "Beta", {"name": "Beta"}, id="g1")],
         membership=[
-            Resource(
+            Res(
                 "membership",
                 f"Beta/{e}",
                 {"email": e},
@@ -209,9 +229,9 @@ def test_members_are_the_whole_membership() -> None:
 def test_members_left_out_are_not_managed() -> None:
     spec = {"groups": [{"name": "Beta"}]}
     live = live_state(
-        group=[Resource("group", "Beta", {"name": "Beta"}, id="g1")],
+        group=[Res("group", "Beta", {"name": "Beta"}, id="g1")],
         membership=[
-            Resource(
+            Res(
                 "membership",
                 "Beta/x@example.com",
                 {"email": "x@example.com"},
@@ -237,7 +257,7 @@ def test_replace_plans_the_deletes_it_takes_along_even_without_prune() -> None:
             sec(4, "roadmap/Elsewhere"),
         ]
     )
-    result = diff(desired_state(Spec.model_validate({"version": 1, **spec})), live)
+    result = diff_of(desired_state(Spec.model_validate({"version": 1, **spec})), live)
     assert [(c.action.value, c.name) for c in result.changes] == [
         ("delete", "roadmap/Ideas/Old/Older"),
         ("delete", "roadmap/Ideas/Old"),

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from reconciler.errors import ApiError, ApplyError
-from reconciler.sandbox import Faults, Sandbox
+from reconciler.providers.productlift.sandbox import Faults, Sandbox
 from reconciler.sandbox.transport import SandboxTransport
 
 from .conftest import Runner

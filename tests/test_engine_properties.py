@@ -30,7 +30,7 @@ from reconciler.client import Client
 from reconciler.engine import build_plan
 from reconciler.plan import Action, Plan
 from reconciler.providers.productlift import ProductLift
-from reconciler.spec import Spec
+from reconciler.providers.productlift.spec import Spec
 
 from .engine_helpers import TARGET, Portal, spec_of
 
@@ -358,7 +358,7 @@ def check_no_unnamed_deletes(case: Case) -> None:
         if c.kind == "section" and c.name.casefold().startswith(tuple(replaced)):
             continue  # taken along by a replace: planned, so the user sees it
         if c.kind == "membership":
-            group = str(c.refs["group"]).casefold()
+            group = "/".join(c.refs.parent or ()).casefold()
             named = {g.name.casefold() for g in case.spec.groups if g.members is not None}
             assert group in named, c
         else:

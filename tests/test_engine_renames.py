@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from reconciler.errors import SpecError
-from reconciler.spec import Spec
+from reconciler.providers.productlift.spec import Spec
 
 from .conftest import Runner
 from .engine_helpers import Portal, rows, spec_of

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired import desired_state
 from reconciler.errors import SpecError
 from reconciler.loader import LoadedSpec, load_spec, parse_spec, summarize
-from reconciler.spec import Prune, Tag, managed
+from reconciler.providers.productlift.desired import desired_state
+from reconciler.providers.productlift.spec import Prune, Tag, managed
 
 SPECS = Path(__file__).parent / "specs"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "portal.yaml"
@@ -20,7 +20,7 @@ def test_minimal_spec_loads_with_defaults() -> None:
     loaded = load_spec(SPECS / "good-minimal.yaml")
     assert loaded.spec.version == 1
     assert loaded.spec.prune is False
-    assert summarize(loaded.spec) == {
+    assert summarize(loaded) == {
         "tabs": 0, "categories": 0, "statuses": 0, "tags": 0, "sections": 0, "groups": 0,
         "members": 0,
     }  # fmt: skip
@@ -38,7 +38,7 @@ def test_tags_mix_strings_and_mappings() -> None:
 
 def test_deep_nesting_loads_and_counts_every_depth() -> None:
     loaded = load_spec(SPECS / "good-deep-nesting.yaml")
-    assert summarize(loaded.spec)["sections"] == 8
+    assert summarize(loaded)["sections"] == 8
     deepest = loaded.spec.sections[0].sections[0].sections[0].sections[0].sections[0].sections[0]
     assert deepest.title == "L6"
     assert deepest.color == "#ABCDEF"
@@ -114,7 +114,7 @@ def test_example_loads_and_plans_what_it_says() -> None:
     assert spec.portal is None
     assert spec.prune is False
     assert [t.slug for t in spec.tabs] == ["roadmap", "wish-list", "changelog"]
-    assert summarize(spec) == {
+    assert summarize(loaded) == {
         "tabs": 3, "categories": 6, "statuses": 5, "tags": 8, "sections": 5, "groups": 3,
         "members": 7,
     }  # fmt: skip
@@ -158,7 +158,7 @@ def test_five_thousand_resources_load_well_under_a_second(tmp_path: Path) -> Non
     start = time.perf_counter()
     loaded = load_spec(path)
     elapsed = time.perf_counter() - start
-    counts = summarize(loaded.spec)
+    counts = summarize(loaded)
     assert sum(counts.values()) - counts["tabs"] == 5000
     assert elapsed < 1.0, f"load_spec took {elapsed:.2f} s"
 

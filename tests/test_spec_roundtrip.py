@@ -11,8 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.loader import parse_spec
+from reconciler.providers.productlift.spec import (
+    Category,
+    Group,
+    Portal,
+    Prune,
+    Section,
+    Spec,
+    Status,
+    Tab,
+    Tag,
+)
 from reconciler.schema import SCHEMA_PATH
-from reconciler.spec import Category, Group, Portal, Prune, Section, Spec, Status, Tab, Tag
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

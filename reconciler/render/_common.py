@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..plan import Action, Change, Plan
-from ..state import PLURAL, Kind
 
 # Actions in the order the summaries name them (Terraform's: add, change, destroy).
 SUMMARY_ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
@@ -119,32 +118,32 @@ def summary_phrase(plan: Plan) -> str:
     return ", ".join(parts)
 
 
-def unmanaged_by_kind(plan: Plan) -> dict[Kind, list[str]]:
+def unmanaged_by_kind(plan: Plan) -> dict[str, list[str]]:
     """Unmanaged names grouped by kind, kinds and names in plan order, names cleaned."""
-    groups: dict[Kind, list[str]] = {}
+    groups: dict[str, list[str]] = {}
     for item in plan.unmanaged:
         groups.setdefault(item.kind, []).append(clean(item.name))
     return groups
 
 
-def changes_by_kind(plan: Plan) -> dict[Kind, list[Change]]:
+def changes_by_kind(plan: Plan) -> dict[str, list[Change]]:
     """Changes grouped by kind, kinds in order of first appearance, changes in plan order."""
-    groups: dict[Kind, list[Change]] = {}
+    groups: dict[str, list[Change]] = {}
     for change in plan.changes:
         groups.setdefault(change.kind, []).append(change)
     return groups
 
 
-def counted(kind: Kind, count: int) -> str:
-    """``1 tag``, ``2 tags``."""
-    return f"{count} {kind if count == 1 else PLURAL[kind]}"
+def counted(plan: Plan, kind: str, count: int) -> str:
+    """``1 tag``, ``2 tags`` (the plural as the plan's provider declares it)."""
+    return f"{count} {kind if count == 1 else plan.plural(kind)}"
 
 
-def unmanaged_phrase(kind: Kind, names: list[str], shown: int = UNMANAGED_SHOWN) -> str:
+def unmanaged_phrase(plan: Plan, kind: str, names: list[str], shown: int = UNMANAGED_SHOWN) -> str:
     """``2 tags: legacy, old-thing``; past ``shown`` names, ``… and 32 more``."""
     listed = ", ".join(names[:shown])
     more = f" … and {len(names) - shown} more" if len(names) > shown else ""
-    return f"{counted(kind, len(names))}: {listed}{more}"
+    return f"{counted(plan, kind, len(names))}: {listed}{more}"
 
 
 def header(change: Change) -> str:

@@ -78,7 +78,7 @@ def render_github(plan: Plan, where: Where, spec_path: str) -> str:
     lines = [_change(change, where, spec_path) for change in plan.changes]
     unmanaged = unmanaged_by_kind(plan)
     if unmanaged:
-        listed = "; ".join(unmanaged_phrase(kind, names) for kind, names in unmanaged.items())
+        listed = "; ".join(unmanaged_phrase(plan, kind, names) for kind, names in unmanaged.items())
         lines.append(command("notice", listed, title=UNMANAGED_TITLE))
     lines.extend(command("warning", clean(w, keep=_NEWLINES)) for w in plan.warnings)
     summary = f"{summary_phrase(plan)}." if plan.changes else NO_CHANGES

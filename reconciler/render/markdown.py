@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 
 from ..plan import Action, Change, Plan
-from ..state import PLURAL, Kind
 from ._common import (
     NO_CHANGES,
     SUMMARY_ORDER,
@@ -68,19 +67,19 @@ def _phrase(changes: Sequence[Change]) -> str:
     return ", ".join(f"{count} to {action.value}" for action, count in n.items() if count)
 
 
-def _kind_section(kind: Kind, changes: Sequence[Change], limit: int) -> list[str]:
+def _kind_section(plural: str, changes: Sequence[Change], limit: int) -> list[str]:
     body: list[str] = [line for c in changes[:limit] for line in _diff_lines(c)]
     if len(changes) > limit:
         more = len(changes) - limit
         body.append(f"  … and {more} more (the JSON plan, --out, lists every change)")
-    title = f"{PLURAL[kind].capitalize()}: {_phrase(changes)}"
+    title = f"{plural.capitalize()}: {_phrase(changes)}"
     block = _code_block(body, "diff")
     if len(changes) > FOLD_OVER:
         return [f"<details><summary>{title}</summary>", "", *block, "", "</details>", ""]
     return [f"#### {title}", "", *block, ""]
 
 
-def _table(plan: Plan, groups: dict[Kind, list[Change]]) -> list[str]:
+def _table(plan: Plan, groups: dict[str, list[Change]]) -> list[str]:
     actions = [a for a in SUMMARY_ORDER if any(c.action is a for c in plan.changes)]
     lines = [
         "| kind | " + " | ".join(a.value for a in actions) + " |",
@@ -88,7 +87,7 @@ def _table(plan: Plan, groups: dict[Kind, list[Change]]) -> list[str]:
     ]
     for kind, changes in groups.items():
         cells = [sum(1 for c in changes if c.action is a) for a in actions]
-        lines.append(f"| {PLURAL[kind]} | " + " | ".join(str(n or "") for n in cells) + " |")
+        lines.append(f"| {plan.plural(kind)} | " + " | ".join(str(n or "") for n in cells) + " |")
     return [*lines, ""]
 
 
@@ -100,7 +99,7 @@ def _unmanaged(plan: Plan) -> list[str]:
     for kind, names in groups.items():
         listed = ", ".join(code_span(n) for n in names[:UNMANAGED_SHOWN])
         more = f" … and {len(names) - UNMANAGED_SHOWN} more" if len(names) > UNMANAGED_SHOWN else ""
-        lines.append(f"- {counted(kind, len(names))}: {listed}{more}")
+        lines.append(f"- {counted(plan, kind, len(names))}: {listed}{more}")
     return [*lines, ""]
 
 
@@ -122,7 +121,7 @@ def _render(plan: Plan, limit: int) -> str:
         groups = changes_by_kind(plan)
         lines += [f"**Plan: {summary_phrase(plan)}.**", "", *_table(plan, groups)]
         for kind, changes in groups.items():
-            lines += _kind_section(kind, changes, limit)
+            lines += _kind_section(plan.plural(kind), changes, limit)
     lines += _unmanaged(plan) + _warnings(plan, limit)
     return "\n".join(lines).rstrip("\n") + "\n"
 

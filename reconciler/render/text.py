@@ -92,11 +92,13 @@ def _footer(plan: Plan) -> list[RenderableType]:
     unmanaged = unmanaged_by_kind(plan)
     if len(unmanaged) == 1:
         ((kind, names),) = unmanaged.items()
-        out.append(_line(Text(f"{UNMANAGED_TITLE}: {unmanaged_phrase(kind, names)}", style="dim")))
+        out.append(
+            _line(Text(f"{UNMANAGED_TITLE}: {unmanaged_phrase(plan, kind, names)}", style="dim"))
+        )
     elif unmanaged:
         out.append(_line(Text(f"{UNMANAGED_TITLE}:", style="dim")))
         out.extend(
-            _Indented(Text(unmanaged_phrase(kind, names), style="dim"), _INDENT)
+            _Indented(Text(unmanaged_phrase(plan, kind, names), style="dim"), _INDENT)
             for kind, names in unmanaged.items()
         )
     for warning in plan.warnings:

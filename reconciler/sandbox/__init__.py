@@ -1,20 +1,14 @@
-"""The sandbox portal: a local, persistent, ProductLift-compatible API (as moto is for AWS).
+"""What every provider's sandbox shares: faults, rate limits and the two ways in.
 
-    from reconciler.sandbox import Sandbox
-    box = Sandbox(":memory:")                      # or a file; default ./.reconciler/sandbox.db
-    client = httpx.Client(base_url="http://sandbox.local", transport=box.transport())
-
-or over HTTP: ``start_server(box, port=0).url`` (``reconciler.sandbox.server``), or
-``reconciler sandbox serve``. Modules: ``core`` (Sandbox.handle: auth, rate limit, faults,
-stats), ``app`` (routes), ``resources``/``sections``/``people`` (handlers), ``validate``
-(Laravel rules and messages), ``render`` (JSON shapes), ``store``/``schema`` (SQLite),
-``ratelimit``, ``faults``, ``transport`` (httpx), ``server`` (http.server), ``command`` (click).
+A provider's sandbox (``reconciler/providers/NAME/sandbox/``) is one object whose
+``handle(method, path, query, headers, body)`` answers a :class:`Reply`; this package serves
+it in process (:mod:`.transport`, an httpx transport) or over HTTP (:mod:`.server`), and
+injects the faults of :mod:`.faults` and the rate limits of :mod:`.ratelimit`.
 """
 
 from __future__ import annotations
 
-from .core import Reply, Sandbox
 from .faults import Fault, Faults
-from .store import DEFAULT_DB, MEMORY
+from .reply import Answering, Reply
 
-__all__ = ["DEFAULT_DB", "MEMORY", "Fault", "Faults", "Reply", "Sandbox"]
+__all__ = ["Answering", "Fault", "Faults", "Reply"]

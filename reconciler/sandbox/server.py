@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .core import BASE_HEADERS, Reply, Sandbox
 from .faults import Fault
+from .reply import JSON_HEADERS, Answering, Reply
 
 Log = Callable[[str], None]
 
@@ -29,7 +29,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, sandbox: Sandbox, address: tuple[str, int], log: Log | None) -> None:
+    def __init__(self, sandbox: Answering, address: tuple[str, int], log: Log | None) -> None:
         self.sandbox = sandbox
         self.log = log
         self.stopping = threading.Event()
@@ -81,7 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         except Exception as error:  # a bug must not kill the connection thread silently
             self._log(f"{self.command} {split.path} → 500 ({type(error).__name__}: {error})")
-            reply = Reply(500, dict(BASE_HEADERS), b'{"message":"Server Error"}')
+            reply = Reply(500, dict(JSON_HEADERS), b'{"message":"Server Error"}')
         outcome = self._deliver(reply)
         ms = (time.perf_counter() - started) * 1000
         self._log(f"{self.command} {split.path} → {outcome} {ms:.1f} ms")
@@ -144,14 +144,14 @@ class RunningServer:
 
 
 def make_server(
-    sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, log: Log | None = None
+    sandbox: Answering, host: str = "127.0.0.1", port: int = 0, log: Log | None = None
 ) -> SandboxHTTPServer:
     """A bound, not yet serving, server (port 0: a free one; see ``.url``)."""
     return SandboxHTTPServer(sandbox, (host, port), log)
 
 
 def start_server(
-    sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, log: Log | None = None
+    sandbox: Answering, host: str = "127.0.0.1", port: int = 0, log: Log | None = None
 ) -> RunningServer:
     """Serve ``sandbox`` over HTTP in a background thread."""
     return RunningServer(make_server(sandbox, host, port, log))

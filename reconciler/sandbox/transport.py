@@ -13,7 +13,7 @@ import httpx
 from .faults import Fault
 
 if TYPE_CHECKING:
-    from .core import Sandbox
+    from .reply import Answering as Sandbox
 
 
 class SandboxTransport(httpx.BaseTransport):

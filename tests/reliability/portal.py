@@ -19,7 +19,7 @@ import httpx
 from reconciler.client import Client
 from reconciler.connect import Target
 from reconciler.providers.productlift import ProductLift
-from reconciler.sandbox import Faults, Sandbox
+from reconciler.providers.productlift.sandbox import Faults, Sandbox
 
 Ids = dict[str, list[Any]]
 
@@ -54,7 +54,7 @@ class FaultyPortal:
         self.boxes: list[Sandbox] = []
         self.clients: list[Client] = []
 
-    def open_provider(self, target: Target, env: Any = None) -> ProductLift:
+    def open_provider(self, target: Target, env: Any = None, product: Any = None) -> ProductLift:
         run = len(self.boxes)
         faults = (
             Faults.parse(f"{self.faults},seed={self.seed * 1000 + run}") if self.faults else None

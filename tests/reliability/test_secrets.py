@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import connect
 from reconciler.client import Client
-from reconciler.sandbox import Sandbox
+from reconciler.providers.productlift import connect as productlift_connect  # the module
+from reconciler.providers.productlift.sandbox import Sandbox
 from reconciler.sandbox.server import start_server
 from tests.conftest import EXAMPLE, Result, Runner
 
@@ -154,7 +154,9 @@ def echo(status: int, html: bool = False, **headers: str) -> object:
 @pytest.fixture
 def instant_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries without real waiting, so an unreachable portal fails in milliseconds."""
-    monkeypatch.setattr(connect, "Client", functools.partial(Client, sleep=lambda s: None))
+    monkeypatch.setattr(
+        productlift_connect, "Client", functools.partial(Client, sleep=lambda s: None)
+    )
 
 
 def run_all(run: Runner, folder: Path, env: dict[str, str]) -> dict[str, str | bytes]:

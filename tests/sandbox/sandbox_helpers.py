@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from reconciler.sandbox import Sandbox
+from reconciler.providers.productlift.sandbox import Sandbox
 from reconciler.sandbox.server import start_server
 
 TOKEN = "test-token"

@@ -14,12 +14,12 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from reconciler.sandbox.command import sandbox
+from reconciler.providers.productlift.sandbox.command import sandbox
 
 from .sandbox_helpers import SSL
 
 SECRET = "s3cr3t-token-for-tests"
-LAUNCH = "from reconciler.sandbox.command import sandbox; sandbox()"
+LAUNCH = "from reconciler.providers.productlift.sandbox.command import sandbox; sandbox()"
 
 
 @contextmanager

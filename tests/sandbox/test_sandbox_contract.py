@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.sandbox.app import PREFIX, ROUTES, match
+from reconciler.providers.productlift.sandbox.app import PREFIX, ROUTES, match
 
 EXAMPLES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "examples.json").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from reconciler.errors import TargetError
-from reconciler.sandbox import Fault, Faults, Sandbox
+from reconciler.providers.productlift.sandbox import Fault, Faults, Sandbox
 
 from .sandbox_helpers import TOKEN, connect
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from reconciler.sandbox import Sandbox
+from reconciler.providers.productlift.sandbox import Sandbox
 from reconciler.sandbox.ratelimit import RateLimiter
 
 from .sandbox_helpers import TOKEN, FakeClock, connect

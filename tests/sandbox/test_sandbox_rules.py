@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.sandbox import Sandbox
+from reconciler.providers.productlift.sandbox import Sandbox
 
 from .sandbox_helpers import TOKEN, connect
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from reconciler.errors import TargetError
-from reconciler.sandbox import DEFAULT_DB, Sandbox
+from reconciler.providers.productlift.sandbox import DEFAULT_DB, Sandbox
 from reconciler.sandbox.server import start_server
 
 from .sandbox_helpers import SSL, TOKEN, connect

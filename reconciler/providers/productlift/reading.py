@@ -8,13 +8,47 @@ with whichever is cheaper: ``users/find_by_email`` one by one, or paging ``users
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from ...client import Client
 from ...errors import ApiError, BadResponseError, PlanError
-from ...state import Id, Kind, LiveState, ReadNeeds, Resource, TabInfo, join_path, key
+from ...kinds import Ident
+from ...state import Desired, Id, LiveState, Resource
+from .desired import needs as read_needs
 
 PAGE = 100
+Kind = str
+
+
+@dataclass(frozen=True, slots=True)
+class TabInfo:
+    id: Id
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadNeeds:
+    """What to read beyond one GET per collection (see :func:`.desired.needs`)."""
+
+    member_groups: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
+    nested_sections: frozenset[str] = frozenset()
+    everything: bool = False  # export: every group's members, every section's children
+
+    @classmethod
+    def of(cls, desired: Desired) -> ReadNeeds:
+        groups, emails, nested = read_needs(desired)
+        return cls(groups, emails, nested, desired.everything)
+
+
+def join_path(*parts: str) -> str:
+    return "/".join(parts)
+
+
+def key(name: str) -> str:
+    return name.lower()
 
 
 class _KindMap:
@@ -55,21 +89,24 @@ class Reader:
 
     # -- reading -------------------------------------------------------------------------
 
-    def read(self, needs: ReadNeeds) -> LiveState:
+    def read(self, desired: Desired) -> LiveState:
+        needs = ReadNeeds.of(desired)
+        self.tabs, self.users = {}, {}
         state = LiveState()
+        tabs: list[Resource] = []
         for tab in self._list("tabs", named="slug"):
             info = TabInfo(tab["id"], str(tab["slug"]), str(tab.get("name") or tab["slug"]))
-            state.tabs[info.slug.casefold()] = info
-        self.tabs = state.tabs
+            self.tabs[info.slug.lower()] = info
+            tabs.append(Resource("tab", (info.slug,), {"slug": info.slug}, id=info.id))
+        state.resources["tab"] = tabs
         for kind in FLAT:
             state.resources[kind] = [
                 self._flat(kind, item)
                 for item in self._list(FLAT[kind].path, named=FLAT[kind].name_field)
             ]
         state.resources["section"] = self._read_sections(needs.nested_sections, needs.everything)
-        state.resources["membership"] = self._read_members(state.of("group"), needs, state)
-        self._resolve_users(needs.emails, state)
-        self.users = state.users
+        state.resources["membership"] = self._read_members(state.of("group"), needs)
+        self._resolve_users(needs.emails)
         return state
 
     def _list(
@@ -110,7 +147,7 @@ class Reader:
         if kind == "group":
             attrs["description"] = _blank(item.get("description"))
         self._raw[(kind, item["id"])] = item
-        return Resource(kind, name, attrs, id=item["id"])
+        return Resource(kind, (name,), attrs, id=item["id"])
 
     def _tab_slug(self, tab_id: Any) -> str | None:
         for info in self.tabs.values():
@@ -123,17 +160,17 @@ class Reader:
         if (nested or everything) and not any(i.get("parent_id") for i in items):
             items = items + self._children(items, nested, everything)
         by_id = {i["id"]: i for i in items}
-        paths: dict[Id, tuple[str, int]] = {}
+        paths: dict[Id, tuple[Ident, int]] = {}
 
-        def path(item: dict[str, Any], seen: int = 0) -> tuple[str, int]:
+        def path(item: dict[str, Any], seen: int = 0) -> tuple[Ident, int]:
             if item["id"] in paths:
                 return paths[item["id"]]
             parent = by_id.get(item.get("parent_id"))
             if parent is None or seen > 64:
-                found = (join_path(self._tab_slug(item.get("tab_id")) or "?", item["title"]), 0)
+                found = ((self._tab_slug(item.get("tab_id")) or "?", item["title"]), 0)
             else:
                 above, depth = path(parent, seen + 1)
-                found = (join_path(above, item["title"]), depth + 1)
+                found = ((*above, item["title"]), depth + 1)
             paths[item["id"]] = found
             return found
 
@@ -143,9 +180,9 @@ class Reader:
     def _section(
         self,
         item: dict[str, Any],
-        where: tuple[str, int],
+        where: tuple[Ident, int],
         by_id: Mapping[Id, dict[str, Any]],
-        path: Callable[[dict[str, Any]], tuple[str, int]],
+        path: Callable[[dict[str, Any]], tuple[Ident, int]],
     ) -> Resource:
         parent_id: Any = item.get("parent_id")
         parent = by_id.get(parent_id)
@@ -164,8 +201,6 @@ class Reader:
             id=item["id"],
             parent=path(parent)[0] if parent is not None else None,
             extra={
-                "tab": self._tab_slug(item.get("tab_id")) or "?",
-                "title": item["title"],
                 "parent_id": item.get("parent_id") if parent is not None else None,
                 "depth": where[1],
             },
@@ -188,45 +223,44 @@ class Reader:
                 todo.append((join_path(where, child["title"]), child))
         return found
 
-    def _read_members(
-        self, groups: Iterable[Resource], needs: ReadNeeds, state: LiveState
-    ) -> list[Resource]:
+    def _read_members(self, groups: Iterable[Resource], needs: ReadNeeds) -> list[Resource]:
         members: list[Resource] = []
         for group in groups:
-            if not needs.everything and group.key not in needs.member_groups:
+            if not needs.everything and key(group.own) not in needs.member_groups:
                 continue
             for user in self._list(f"groups/{group.id}/users", named="email"):
                 email = str(user.get("email", "")).lower()
-                state.users[email] = user["id"]
+                self.users[email] = user["id"]
                 members.append(
                     Resource(
                         "membership",
-                        join_path(group.name, email),
+                        (group.own, email),
                         {"email": email},
                         id=user["id"],
-                        parent=group.name,
-                        extra={"email": email, "group_id": group.id},
+                        parent=group.ident,
+                        extra={"group_id": group.id},
                     )
                 )
         return members
 
-    def _resolve_users(self, emails: Iterable[str], state: LiveState) -> None:
+    def _resolve_users(self, emails: Iterable[str]) -> None:
         """Find the users behind emails not seen in a member list, with the fewest requests."""
-        missing = {e for e in emails if e not in state.users}
-        # the member lists showed len(state.users) users: paging past them all costs at
+        users = self.users
+        missing = {e for e in emails if e not in users}
+        # the member lists showed len(users) users: paging past them all costs at
         # least that many pages, so with as few missing emails, look them up one by one
-        at_least_pages = -(-len(state.users) // PAGE)
+        at_least_pages = -(-len(users) // PAGE)
         skip = 0
         while len(missing) > max(1, at_least_pages):
             page = self._list("users", {"limit": PAGE, "skip": skip}, named="email")
             for user in page:
-                state.users[str(user.get("email", "")).lower()] = user["id"]
-            missing -= state.users.keys()
+                users[str(user.get("email", "")).lower()] = user["id"]
+            missing -= users.keys()
             skip += PAGE
             if len(page) < PAGE or skip // PAGE >= len(missing):
                 break
         unknown = []
-        for email in sorted(missing - state.users.keys()):
+        for email in sorted(missing - users.keys()):
             try:
                 body = self.client.get("users/find_by_email", {"email": email})
             except ApiError as error:
@@ -238,7 +272,7 @@ class Reader:
             if not isinstance(found, dict) or "id" not in found:
                 unknown.append(email)
                 continue
-            state.users[email] = found["id"]
+            users[email] = found["id"]
         if unknown:
             raise PlanError(
                 f"member emails that are not portal users: {', '.join(unknown)}",

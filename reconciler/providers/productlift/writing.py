@@ -6,17 +6,27 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import ApiError, BadResponseError
+from ...kinds import Ident
 from ...plan import Action, Change
-from ...state import Id, Kind, key
-from .reading import FLAT, Reader
+from ...state import Id
+from .. import Product
+from .reading import FLAT, Kind, Reader, key
+
+Ids = Mapping[tuple[str, Ident], Id]
 
 
 class ProductLift(Reader):
-    """The ProductLift provider; ``client`` is already pointed at the portal."""
+    """A ProductLift portal connection; ``client`` is already pointed at the portal."""
+
+    @property
+    def product(self) -> Product:
+        from . import PRODUCT
+
+        return PRODUCT
 
     # -- writing -------------------------------------------------------------------------
 
-    def write(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> Id | None:
+    def write(self, change: Change, ids: Ids) -> Id | None:
         if change.kind == "membership":
             self._member(change, ids)
             return None
@@ -42,7 +52,7 @@ class ProductLift(Reader):
             if error.status != 404:  # already gone: the end state we want
                 raise
 
-    def _payload(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> dict[str, Any]:
+    def _payload(self, change: Change, ids: Ids) -> dict[str, Any]:
         after = dict(change.after or {})
         body: dict[str, Any] = {}
         if change.kind == "section":
@@ -57,26 +67,26 @@ class ProductLift(Reader):
             if "hidden" in after and change.action is Action.UPDATE:
                 body["is_hidden_for_users"] = bool(after["hidden"])
             if "parent" in after or change.action is not Action.UPDATE:
-                parent = change.refs.get("parent")
-                body["parent_id"] = ids[("section", key(parent))] if parent else None
+                parent = change.refs.parent
+                body["parent_id"] = ids[("section", parent)] if parent else None
             return body
         spelled = FLAT[change.kind]
         for attr, value in after.items():
             if attr == "name":
                 body[spelled.name_field] = value
             elif attr == "tab":
-                body["tab_id"] = self.tabs[value.casefold()].id if value else None
+                body["tab_id"] = self.tabs[value.lower()].id if value else None
             else:
                 body[attr] = value
         return body
 
-    def _create(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> Id:
+    def _create(self, change: Change, ids: Ids) -> Id:
         body = self._payload(change, ids)
         if change.kind == "section":
-            body["tab_id"] = self.tabs[str(change.refs["tab"]).casefold()].id
-            after = change.refs.get("after")
-            if after and ("section", key(after)) in ids:
-                body["after_id"] = ids[("section", key(after))]
+            body["tab_id"] = self.tabs[str(change.refs.scope).lower()].id
+            after = change.refs.after
+            if after and ("section", after) in ids:
+                body["after_id"] = ids[("section", after)]
             if body.get("parent_id") is None:
                 body.pop("parent_id", None)
         path = self._path(change.kind)
@@ -120,7 +130,7 @@ class ProductLift(Reader):
             f"{change.kind} {change.name!r} is taken, but no such {change.kind} is listed",
         )
 
-    def _update(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> None:
+    def _update(self, change: Change, ids: Ids) -> None:
         assert change.id is not None
         body = self._payload(change, ids)
         raw = self._raw.get((change.kind, change.id), {})
@@ -137,10 +147,11 @@ class ProductLift(Reader):
                     body.setdefault("tab_id", raw.get("tab_id"))
         self.client.request(method, f"{self._path(change.kind)}/{change.id}", json=body)
 
-    def _member(self, change: Change, ids: Mapping[tuple[Kind, str], Id]) -> None:
-        group_id = ids[("group", key(str(change.refs["group"])))]
-        email = str(change.refs["email"]).lower()
-        user_id = change.refs.get("user_id") or self.users[email]
+    def _member(self, change: Change, ids: Ids) -> None:
+        assert change.refs.parent is not None
+        group_id = ids[("group", change.refs.parent)]
+        email = change.ident[-1].lower()
+        user_id = change.refs.live_id or self.users[email]
         method = "POST" if change.action is Action.CREATE else "DELETE"
         try:
             self.client.request(method, f"groups/{group_id}/users", json={"user_id": user_id})

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from ....sandbox.faults import WRITE_METHODS
 from . import people, resources, sections
 from .call import Answer, Call
-from .faults import WRITE_METHODS
 from .store import Store
 from .validate import HttpError
 

@@ -10,13 +10,22 @@ The same walk indexes where each entry was written, by the identity the plan sho
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spec_yaml import Document, Pos
-from .state import join_path, key
+from ...loader import suggest
+from ...spec_yaml import Document, Pos
+
+
+def join_path(*parts: str) -> str:
+    return "/".join(parts)
+
+
+def key(name: str) -> str:
+    """Names compare as the portal compares them: letter case aside (``str.lower``)."""
+    return name.lower()
+
 
 Index = dict[tuple[str, str], Pos]
 FLAT = (("categories", "category"), ("statuses", "status"), ("groups", "group"), ("tags", "tag"))
@@ -27,12 +36,6 @@ def check(doc: Document) -> tuple[list[tuple[Pos, str]], Index]:
     rules = _Rules(doc)
     rules.run()
     return rules.problems, rules.index
-
-
-def suggest(word: str, choices: list[str]) -> str:
-    """``"; did you mean 'x'?"`` when one of ``choices`` is close to ``word``, else ``""``."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 @dataclass

@@ -9,11 +9,11 @@ from types import FrameType
 
 import click
 
-from ..errors import ReconcilerError
+from ....errors import ReconcilerError
+from ....sandbox.faults import Faults
+from ....sandbox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW
+from ....sandbox.server import make_server
 from .core import Sandbox
-from .faults import Faults
-from .ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW
-from .server import make_server
 from .store import DEFAULT_DB
 
 _RATE = click.FloatRange(0.0, 1.0)
@@ -32,7 +32,7 @@ def sandbox() -> None:
     """The local ProductLift-compatible portal."""
 
 
-@sandbox.command()
+@sandbox.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),

@@ -17,16 +17,16 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
 
+from ....sandbox.faults import WRITE_METHODS, Decision, Fault, Faults
+from ....sandbox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW, RateLimiter
+from ....sandbox.reply import Reply
 from . import app
-from .faults import WRITE_METHODS, Decision, Fault, Faults
-from .ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW, RateLimiter
 from .store import DEFAULT_DB, Store
 from .validate import HttpError
 
@@ -41,21 +41,6 @@ _HTML_ERRORS = {
     503: "<html><head><title>503 Service Unavailable</title></head><body>"
     "<h1>503 Service Unavailable</h1></body></html>",
 }
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One answer. With ``fault`` set, the transport must drop (RESET, LOSE) or stall
-    (TIMEOUT, for ``delay`` seconds over HTTP) the connection instead of answering."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    fault: Fault | None = None
-    delay: float = 0.0
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 def _encode(payload: Any) -> bytes:
@@ -167,7 +152,7 @@ class Sandbox:
 
     def transport(self) -> httpx.BaseTransport:
         """An httpx transport answering from this sandbox, in process."""
-        from .transport import SandboxTransport
+        from ....sandbox.transport import SandboxTransport
 
         return SandboxTransport(self)
 

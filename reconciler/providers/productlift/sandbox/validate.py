@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ..errors import ReconcilerError
+from ....errors import ReconcilerError
 
 COLOR_MESSAGE = "The color format is invalid. It should be a valid hex color code (e.g., #FF5733)."
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")

@@ -1,35 +1,23 @@
-"""The spec as desired resources, and what the plan needs read beyond the collections.
-
-Pure: a :class:`~reconciler.spec.Spec` in, :class:`~reconciler.state.Resource` lists out.
-"""
+"""A ProductLift spec as desired resources. Pure: a :class:`Spec` in, a Desired out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
+from ...kinds import Ident
+from ...state import Desired, Resource
+from .schema import SCHEMA
 from .spec import KINDS, Section, Spec, managed
-from .state import PLURAL, Kind, ReadNeeds, Resource, join_path, key
 
 SECTION_ATTRS = ("title", "description", "icon", "color", "hidden")
 FREE_TEXTS = frozenset({"description", "icon"})
 
 
-@dataclass(frozen=True, slots=True)
-class Desired:
-    resources: dict[Kind, list[Resource]]
-    needs: ReadNeeds
-    tabs: tuple[str, ...]
-    prune: frozenset[Kind]
-
-    def of(self, kind: Kind) -> list[Resource]:
-        return self.resources.get(kind, [])
-
-
 def desired_state(spec: Spec) -> Desired:
     """Turn a validated spec into desired resources, in spec order."""
     tabs = tuple(t.slug for t in spec.tabs)
-    res: dict[Kind, list[Resource]] = {
+    res: dict[str, list[Resource]] = {
+        "tab": [Resource("tab", (t.slug,), {"slug": t.slug}) for t in spec.tabs],
         "category": [
             _named("category", c.name, managed(c), c.renamed_from) for c in spec.categories
         ],
@@ -40,38 +28,17 @@ def desired_state(spec: Spec) -> Desired:
         ],
         "section": list(_sections(spec.sections, None, None, tabs)),
         "membership": [
-            Resource(
-                "membership",
-                join_path(g.name, email),
-                {"email": email},
-                parent=g.name,
-                position=i,
-                extra={"email": email, "group": g.name},
-            )
+            Resource("membership", (g.name, email), {"email": email}, parent=(g.name,), position=i)
             for g in spec.groups
             if g.members is not None
             for i, email in enumerate(g.members)
         ],
     }
-    member_groups = frozenset(
-        key(n) for g in spec.groups if g.members is not None for n in (g.name, *g.renamed_from)
-    )
-    by_name = {s.name: s for s in res["section"]}
-    nested = frozenset(
-        k
-        for s in res["section"]
-        if s.parent is not None
-        for k in (key(s.parent), *(key(old) for old in by_name[s.parent].renamed_from))
-    )
-    needs = ReadNeeds(
-        member_groups=member_groups,
-        emails=frozenset(r.extra["email"] for r in res["membership"]),
-        nested_sections=nested,
-    )
+    sets = {"membership": frozenset((g.name,) for g in spec.groups if g.members is not None)}
     prune = frozenset(
-        kind for kind, plural in PLURAL.items() if plural in KINDS and spec.prunes(plural)
+        kind.name for kind in SCHEMA.kinds if kind.plural in KINDS and spec.prunes(kind.plural)
     )
-    return Desired(res, needs, tabs, prune)
+    return Desired(res, sets, prune)
 
 
 def _as_stored(attrs: dict[str, object]) -> dict[str, object]:
@@ -83,8 +50,8 @@ def _as_stored(attrs: dict[str, object]) -> dict[str, object]:
     }
 
 
-def _named(kind: Kind, name: str, attrs: dict[str, object], renamed: Sequence[str]) -> Resource:
-    return Resource(kind, name, attrs, renamed_from=tuple(renamed))
+def _named(kind: str, name: str, attrs: dict[str, object], renamed: Sequence[str]) -> Resource:
+    return Resource(kind, (name,), attrs, renamed_from=tuple((old,) for old in renamed))
 
 
 def _sections(
@@ -95,29 +62,49 @@ def _sections(
     A section's ``after`` is the preceding sibling: same parent, or at the top level the
     preceding top-level section of the same tab (the API refuses an ``after_id`` elsewhere).
     """
-    previous: dict[str, str] = {}  # by tab key: the preceding sibling's identity
+    previous: dict[str, Ident] = {}  # by tab (lower-case): the preceding sibling's identity
     for position, section in enumerate(sections):
         slug = section.tab or tab or ""
-        prefix = parent.name if parent is not None else slug
-        name = join_path(prefix, section.title)
+        prefix: Ident = parent.ident if parent is not None else (slug,)
         attrs = _as_stored({k: v for k, v in managed(section, "tab").items() if k in SECTION_ATTRS})
         node = Resource(
             "section",
-            name,
+            (*prefix, section.title),
             attrs,
-            parent=parent.name if parent is not None else None,
+            parent=parent.ident if parent is not None else None,
             renamed_from=tuple(_old_path(old, prefix, tabs) for old in section.renamed_from),
             position=position,
-            extra={"tab": slug, "title": section.title, "after": previous.get(key(slug))},
+            extra={"after": previous.get(slug.lower())},
         )
         yield node
         yield from _sections(section.sections, node, slug, tabs)
-        previous[key(slug)] = name
+        previous[slug.lower()] = node.ident
 
 
-def _old_path(old: str, prefix: str, tabs: Sequence[str]) -> str:
+def _old_path(old: str, prefix: Ident, tabs: Sequence[str]) -> Ident:
     """An earlier title (same parent) or an earlier full ``TAB/.../TITLE`` path."""
     head = old.split("/", 1)[0]
-    if "/" in old and key(head) in {key(t) for t in tabs}:
-        return old
-    return join_path(prefix, old)
+    if "/" in old and head.lower() in {t.lower() for t in tabs}:
+        return tuple(old.split("/"))
+    return (*prefix, old)
+
+
+def needs(desired: Desired) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """What to read beyond the collections: the (lower-case) names, own and earlier, of the
+    groups whose members the spec manages; the member emails; the section paths the spec
+    nests sections under."""
+    groups = {g.ident: g for g in desired.of("group")}
+    member_groups = frozenset(
+        name.lower()
+        for ident in desired.sets.get("membership", ())
+        for name in (ident[-1], *(old[-1] for old in groups[ident].renamed_from))
+    )
+    emails = frozenset(m.own for m in desired.of("membership"))
+    by_ident = {s.ident: s for s in desired.of("section")}
+    nested = frozenset(
+        "/".join(path).lower()
+        for s in desired.of("section")
+        if s.parent is not None
+        for path in (s.parent, *by_ident[s.parent].renamed_from)
+    )
+    return member_groups, emails, nested

@@ -168,6 +168,9 @@ class Spec(_Model):
     """A whole ``portal.yaml``."""
 
     version: Literal[1] = Field(description="Format version; only 1 exists")
+    provider: Literal["productlift"] = Field(
+        default="productlift", description="The product: productlift (the default)"
+    )
     portal: Portal | None = None
     prune: PruneSetting = Field(
         default=False, description="true/false for every kind, or a mapping per kind"
@@ -198,6 +201,6 @@ class Spec(_Model):
 
 def managed(model: BaseModel, *exclude: str) -> dict[str, Any]:
     """The attributes the file named (set, even to null), minus ``exclude``, in model order."""
-    skip = {"renamed_from", "sections", "members", *exclude}
+    skip = {"renamed_from", "sections", "members", "provider", *exclude}
     named = model.model_fields_set
     return {k: getattr(model, k) for k in type(model).model_fields if k in named and k not in skip}

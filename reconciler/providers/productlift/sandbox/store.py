@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import TargetError
+from ....errors import TargetError
 from . import schema
 
 MEMORY = ":memory:"

@@ -1,0 +1,1 @@
+"""ABC User Feedback (provider: abc)."""

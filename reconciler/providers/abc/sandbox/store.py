@@ -1,0 +1,224 @@
+"""The ABC sandbox's state in SQLite: schema, seed, and one transaction per request.
+
+Names compare exactly (SQLite's BINARY collation, as the server's ``utf8mb4_bin``), so
+``Billing`` and ``billing`` are two rows. Ids are AUTOINCREMENT: a deleted id never returns.
+
+Secrets: API keys and the admin password are stored hashed. Only values the sandbox made up
+itself are also kept in clear in the ``meta`` table (``made_up:*``), so that ``serve`` can
+print them again after a restart; a key or password the caller passed in is never written in
+clear (and replaces any made-up one). The JWT signing secret is never stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ....errors import TargetError
+from . import keys
+
+MEMORY = ":memory:"
+DEFAULT_DB = Path(".reconciler") / "abc-sandbox.db"
+SCHEMA_VERSION = 1
+ADMIN_EMAIL = "admin@example.com"
+PROJECTS = ((1, "Demo"), (2, "Other"))
+
+DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE projects (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE api_keys (
+    project_id INTEGER PRIMARY KEY REFERENCES projects(id), key_hash TEXT NOT NULL
+);
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, password_hash TEXT);
+CREATE TABLE categories (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE issues (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL, description TEXT, status TEXT NOT NULL, external_issue_id TEXT,
+    category_id INTEGER REFERENCES categories(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE channels (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL, description TEXT, image_config TEXT,
+    feedback_search_max_days INTEGER NOT NULL, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, UNIQUE (project_id, name)
+);
+CREATE TABLE fields (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    name TEXT NOT NULL, key TEXT NOT NULL, description TEXT, format TEXT NOT NULL,
+    property TEXT NOT NULL, status TEXT NOT NULL, ord INTEGER NOT NULL DEFAULT 0,
+    ai_target_keys TEXT, ai_auto_processing INTEGER,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    UNIQUE (channel_id, key), UNIQUE (channel_id, name)
+);
+CREATE TABLE options (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    field_id INTEGER NOT NULL REFERENCES fields(id) ON DELETE CASCADE,
+    name TEXT NOT NULL, key TEXT NOT NULL, deleted_at TEXT
+);
+CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL, url TEXT NOT NULL, token TEXT, status TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    type TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE event_channels (
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    PRIMARY KEY (event_id, channel_id)
+);
+"""
+
+Row = sqlite3.Row
+
+
+class Store:
+    """An open sandbox database; a new one is created and seeded on first open."""
+
+    def __init__(self, path: str | Path, *, wall: Callable[[], float] = time.time) -> None:
+        self.path = str(path)
+        self._wall = wall
+        self._last = datetime.min.replace(tzinfo=UTC)
+        try:
+            if self.path != MEMORY:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+        except (OSError, sqlite3.Error) as error:
+            raise TargetError(f"cannot open the sandbox database {self.path}: {error}") from None
+        self.conn.row_factory = sqlite3.Row
+        try:
+            self._prepare()
+        except sqlite3.DatabaseError as error:
+            self.conn.close()
+            raise TargetError(
+                f"{self.path} is not a usable ABC sandbox database: {error}",
+                hint="point --db at another file, or delete this one to start afresh",
+            ) from None
+
+    def _prepare(self) -> None:
+        if self.path != MEMORY:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA secure_delete = ON")  # a replaced made-up secret is wiped
+        with self.transaction():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                self._seed()
+            elif version != SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(f"unknown schema version {version}")
+
+    def _seed(self) -> None:
+        for statement in DDL.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        now = self.stamp()
+        for id_, name in PROJECTS:
+            self.insert(
+                "projects",
+                {
+                    "id": id_,
+                    "name": name,
+                    "description": None,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+        self.insert("users", {"id": 1, "email": ADMIN_EMAIL, "password_hash": None})
+        self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def stamp(self) -> str:
+        """Now as the server prints it (ISO, milliseconds, ``Z``); strictly increasing."""
+        now = datetime.fromtimestamp(self._wall(), UTC)
+        if now <= self._last:
+            now = self._last + timedelta(milliseconds=1)
+        self._last = now
+        return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+    # -- credentials -------------------------------------------------------------------------
+
+    def settle_secret(self, name: str, given: str | None, make: Callable[[], str]) -> str:
+        """The effective secret ``name``: ``given`` (never stored in clear), else the one made
+        up earlier for this file, else a new made-up one (kept in clear in ``meta``)."""
+        slot = f"made_up:{name}"
+        if given is not None:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (slot,))
+            return given
+        row = self.one("SELECT value FROM meta WHERE key = ?", slot)
+        if row is not None:
+            return str(row["value"])
+        value = make()
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (slot, value))
+        return value
+
+    def made_up(self, name: str) -> bool:
+        return self.one("SELECT 1 FROM meta WHERE key = ?", f"made_up:{name}") is not None
+
+    def set_api_key(self, project_id: int, key: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO api_keys (project_id, key_hash) VALUES (?, ?)",
+            (project_id, keys.key_hash(key)),
+        )
+
+    def set_password(self, password: str) -> None:
+        row = self.one("SELECT password_hash FROM users WHERE id = 1")
+        if row and row["password_hash"] and keys.password_matches(password, row["password_hash"]):
+            return  # unchanged: keep the hash (and skip rewriting the file)
+        self.conn.execute(
+            "UPDATE users SET password_hash = ? WHERE id = 1", (keys.password_hash(password),)
+        )
+
+    # -- generic helpers -------------------------------------------------------------------
+
+    def all(self, sql: str, *args: Any) -> list[Row]:
+        return self.conn.execute(sql, args).fetchall()
+
+    def one(self, sql: str, *args: Any) -> Row | None:
+        row: Row | None = self.conn.execute(sql, args).fetchone()
+        return row
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.conn.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(values.values())
+        )
+        return int(cursor.lastrowid or 0)
+
+    def update(self, table: str, id_: int, values: dict[str, Any]) -> None:
+        sets = ", ".join(f"{col} = ?" for col in values)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), id_])
+
+    def find(self, table: str, id_: int) -> Row | None:
+        return self.one(f"SELECT * FROM {table} WHERE id = ?", id_)

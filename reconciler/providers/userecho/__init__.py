@@ -1,0 +1,1 @@
+"""UserEcho (provider: userecho)."""
