@@ -15,10 +15,10 @@ from pathlib import Path
 
 import httpx
 
-from reconciler.client import Client
 from reconciler.engine import apply_plan, build_plan
 from reconciler.loader import parse_spec
 from reconciler.providers.productlift import ProductLift
+from reconciler.providers.productlift.client import Client
 from reconciler.providers.productlift.sandbox import Sandbox
 from reconciler.sandbox.transport import SandboxTransport
 

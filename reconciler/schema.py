@@ -25,7 +25,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "portal.schem
 
 def build_schema() -> dict[str, Any]:
     """The schema document: draft 2020-12, as pydantic generates it, with our header."""
-    body = _union([model for model in _models()])
+    body = _union(_models())
     body.pop("title", None)
     body.pop("description", None)
     return {

@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 import yaml
 
-from reconciler.client import Client
 from reconciler.engine import Applied, apply_plan, build_plan
 from reconciler.loader import parse_spec
 from reconciler.plan import Plan
 from reconciler.providers.productlift import ProductLift
+from reconciler.providers.productlift.client import Client
 from reconciler.providers.productlift.sandbox import Faults, Sandbox
 from reconciler.providers.productlift.spec import Spec
 from reconciler.sandbox.faults import WRITE_METHODS

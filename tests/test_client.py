@@ -10,8 +10,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from reconciler.client import Client
 from reconciler.errors import ApiError, BadResponseError, TargetError
+from reconciler.providers.productlift.client import Client
 
 TOKEN = "pl_live_4f9c2b7e1d-SECRET"
 

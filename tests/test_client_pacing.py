@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.client import Client
-from reconciler.pacing import Pacer, parse_retry_after, read_limits
+from reconciler.http.pacing import Pacer, parse_retry_after, read_limits
+from reconciler.providers.productlift.client import Client
 
 
 class FakeClock:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from reconciler.client import Client
 from reconciler.errors import ApiError
+from reconciler.providers.productlift.client import Client
 
 Answer = httpx.Response | Exception
 

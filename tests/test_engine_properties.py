@@ -26,10 +26,10 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reconciler.client import Client
 from reconciler.engine import build_plan
 from reconciler.plan import Action, Plan
 from reconciler.providers.productlift import ProductLift
+from reconciler.providers.productlift.client import Client
 from reconciler.providers.productlift.spec import Spec
 
 from .engine_helpers import TARGET, Portal, spec_of

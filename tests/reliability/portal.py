@@ -2,8 +2,9 @@
 
 :class:`FaultyPortal` stands in for ``reconciler.connect.open_provider``: each CLI run gets a
 fresh Sandbox on the same SQLite file, with seeded faults and an optional rate limit, and a
-real :class:`~reconciler.client.Client` whose sleeps advance a fake clock (so a 60 s window
-costs nothing). Everything it injected and every write the portal performed is counted.
+real ProductLift :class:`~reconciler.providers.productlift.client.Client` whose sleeps
+advance a fake clock (so a 60 s window costs nothing). Everything it injected and every
+write the portal performed is counted.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 
 import httpx
 
-from reconciler.client import Client
 from reconciler.connect import Target
 from reconciler.providers.productlift import ProductLift
+from reconciler.providers.productlift.client import Client
 from reconciler.providers.productlift.sandbox import Faults, Sandbox
 
 Ids = dict[str, list[Any]]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.client import Client
 from reconciler.providers.productlift import connect as productlift_connect  # the module
+from reconciler.providers.productlift.client import Client
 from reconciler.providers.productlift.sandbox import Sandbox
 from reconciler.sandbox.server import start_server
 from tests.conftest import EXAMPLE, Result, Runner

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ...client import Client
+from .client import Client
 from .writing import ProductLift
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from ...client import Client
 from ...errors import ApiError, BadResponseError, PlanError
 from ...kinds import Ident
 from ...state import Desired, Id, LiveState, Resource
+from .client import Client
 from .desired import needs as read_needs
 
 PAGE = 100
