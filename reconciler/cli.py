@@ -54,7 +54,8 @@ def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> boo
     _handler = logging.StreamHandler(sys.stderr)
     _handler.setFormatter(_LogFormat("%(message)s"))
     log.addHandler(_handler)
-    log.setLevel(logging.INFO if value else logging.WARNING)
+    # with --verbose, each request and (at DEBUG) its shape: path, auth kind, body keys
+    log.setLevel(logging.DEBUG if value else logging.WARNING)
     return value
 
 
@@ -66,7 +67,7 @@ def verbose_option(f: F) -> F:
         expose_value=False,
         is_eager=True,
         callback=_set_verbose,
-        help="Log each HTTP request to stderr; show tracebacks.",
+        help="Log each HTTP request (and its shape) to stderr; show tracebacks.",
     )(f)
 
 
@@ -131,7 +132,7 @@ def _provider(
     spec_url = getattr(portal, "url", None)
     target = resolve_target(url, spec_url, product=product)
     _announce(target, fmt)
-    provider = open_provider(target, product=product)
+    provider = open_provider(target, product=product, spec=loaded.spec if loaded else None)
     try:
         yield provider
     finally:

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import TargetError
@@ -81,9 +82,28 @@ def _named(value: str, source: str, product: Product) -> Target:
 
 
 def open_provider(
-    target: Target, env: Mapping[str, str] | None = None, product: Product | None = None
+    target: Target,
+    env: Mapping[str, str] | None = None,
+    product: Product | None = None,
+    spec: Any = None,
 ) -> Portal:
-    """A portal connection for ``target``; secrets come from the provider's variables."""
+    """A portal connection for ``target``; secrets come from the provider's variables.
+
+    A credential the spec's kinds need (``spec`` None: an export, which reads everything)
+    and the environment lacks is an error here, before the first request; the embedded
+    sandbox needs none.
+    """
     env = os.environ if env is None else env
     product = get(DEFAULT) if product is None else product
+    if target.sandbox is None:
+        missing = [name for name in product.needed_credentials(spec) if not env.get(name)]
+        if missing:
+            names = " and ".join(missing)
+            one = len(missing) == 1
+            raise TargetError(
+                f"{names} {'is' if one else 'are'} not set: the {product.title} portal at "
+                f"{target.url} needs {'it' if one else 'them'}",
+                hint=f"export {missing[0]}=… (never in the spec); or target the local sandbox "
+                "with --url sandbox:",
+            )
     return product.connect(target, env)

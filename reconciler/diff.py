@@ -75,11 +75,17 @@ def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
             d.ident: p for d, p in zip(match.desired, match.pairs, strict=True)
         }
     order = [ks.name for ks in schema.managed()]
-    run.out.changes = [
+    changes = [
         *run.updates,
         *run.creates,
         *run.nested,
         *(c for kind in reversed(order) for c in run.deletes[kind]),
+    ]
+    secret = {
+        ks.name: frozenset(a for a, attr in ks.attrs.items() if attr.secret) for ks in schema.kinds
+    }
+    run.out.changes = [
+        replace(c, secrets=secret[c.kind]) if secret.get(c.kind) else c for c in changes
     ]
     return run.out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import types
 import typing
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem, ReconcilerError, SpecError
+from .interpolate import interpolate
 from .providers import DEFAULT, Product, get, names
 from .spec_yaml import MAX_CHARS, Document, Pos, YamlError, decode, read
 
@@ -70,8 +72,11 @@ def load_spec(path: str | Path) -> LoadedSpec:
     return parse_spec(raw, shown)
 
 
-def parse_spec(text: str | bytes, filename: str) -> LoadedSpec:
-    """Validate spec text; ``filename`` names it in problems. Raises SpecError."""
+def parse_spec(
+    text: str | bytes, filename: str, env: Mapping[str, str] | None = None
+) -> LoadedSpec:
+    """Validate spec text; ``filename`` names it in problems; ``${NAME}`` in strings reads
+    ``env`` (default: the process environment). Raises SpecError."""
     try:
         doc = read(decode(text) if isinstance(text, bytes) else text)
     except YamlError as error:
@@ -80,6 +85,9 @@ def parse_spec(text: str | bytes, filename: str) -> LoadedSpec:
     if not isinstance(doc.data, dict):
         found.append((doc.root, _not_a_mapping(doc.data)))
         raise SpecError(_problems(filename, found))
+    unread = interpolate(doc, os.environ if env is None else env, credential_variables())
+    doc.poisoned.update(pos for pos, _ in unread)  # reported once, as the variable's problem
+    found += unread
     product = _product(doc, filename)
     spec: Any = None
     try:
@@ -92,6 +100,17 @@ def parse_spec(text: str | bytes, filename: str) -> LoadedSpec:
     if found or spec is None:
         raise SpecError(_problems(filename, found))
     return LoadedSpec(spec, filename, index, product)
+
+
+def credential_variables() -> frozenset[str]:
+    """Every credential variable of every provider that loads: never read into a spec."""
+    found: set[str] = set()
+    for name in names():
+        try:
+            found.update(get(name).credentials)
+        except ReconcilerError:
+            continue
+    return frozenset(found)
 
 
 def _product(doc: Document, filename: str) -> Product:

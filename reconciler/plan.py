@@ -68,6 +68,7 @@ class Refs:
 
 
 _NO_REFS = Refs()
+SECRET = "(secret)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class Change:
     before: Mapping[str, Any] | None = None
     after: Mapping[str, Any] | None = None
     refs: Refs = _NO_REFS
+    secrets: frozenset[str] = frozenset()  # attributes shown as (secret), never written out
 
     def __post_init__(self) -> None:
         if isinstance(self.ident, str):
@@ -101,9 +103,15 @@ class Change:
             "kind": self.kind,
             "name": self.name,
             "id": self.id,
-            "before": None if self.before is None else dict(self.before),
-            "after": None if self.after is None else dict(self.after),
+            "before": None if self.before is None else self.shown(self.before),
+            "after": None if self.after is None else self.shown(self.after),
         }
+
+    def shown(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` as every output shows them: secret attributes as ``(secret)``."""
+        if not self.secrets:
+            return dict(values)
+        return {k: SECRET if k in self.secrets and v is not None else v for k, v in values.items()}
 
 
 @dataclass(frozen=True, slots=True)

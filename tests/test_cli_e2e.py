@@ -211,3 +211,11 @@ def test_apply_on_a_terminal_asks_and_only_yes_applies(
     else:
         assert "nothing was changed" in result.err
         assert applied == []
+
+
+def test_a_missing_token_is_named_before_any_request(run: Runner, tmp_path: Path) -> None:
+    # port 9 on loopback: nothing listens, so a request would fail differently
+    result = run("plan", EXAMPLE, "--url", "http://127.0.0.1:9")
+    assert result.code == 1
+    assert "Error: PRODUCTLIFT_TOKEN is not set" in result.err
+    assert "GET" not in result.err

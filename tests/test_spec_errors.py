@@ -276,3 +276,31 @@ def test_a_spec_over_the_size_limit_is_refused_before_parsing(
     assert [str(p) for p in caught.value.problems] == [
         "p.yaml:1:1: the spec is 1,220 characters long; the limit is 1,000"
     ]
+
+
+def test_environment_variables_are_read_into_strings() -> None:
+    text = "version: 1\ncategories:\n  - name: ${TEAM} bugs\n    color: '${COLOR}'\ntags: ['a$${b}']\n"
+    loaded = parse_spec(text, "p.yaml", env={"TEAM": "Web", "COLOR": "#ABCDEF"})
+    assert [c.name for c in loaded.spec.categories] == ["Web bugs"]
+    assert loaded.spec.categories[0].color == "#ABCDEF"
+    assert [str(t) if isinstance(t, str) else t.name for t in loaded.spec.tags] == ["a${b}"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("${MISSING}", "the environment variable MISSING is not set"),
+        ("${PRODUCTLIFT_TOKEN}", "is a credential variable"),
+        ("${OOPS", "without a closing '}'"),
+    ],
+)
+def test_an_unusable_variable_is_located_and_nothing_else_is_said_there(
+    value: str, message: str
+) -> None:
+    text = f"version: 1\ncategories:\n  - name: Bug\n    color: '{value}'\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "p.yaml", env={"PRODUCTLIFT_TOKEN": "secret-token-value"})
+    shown = [str(p) for p in caught.value.problems]
+    assert len(shown) == 1, shown
+    assert shown[0].startswith("p.yaml:4:12: ") and message in shown[0]
+    assert "secret-token-value" not in shown[0]

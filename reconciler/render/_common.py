@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..plan import Action, Change, Plan
+from ..plan import SECRET, Action, Change, Plan
 
 # Actions in the order the summaries name them (Terraform's: add, change, destroy).
 SUMMARY_ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
@@ -85,8 +85,16 @@ def rows(change: Change) -> list[Row]:
         return []
     if change.action is Action.CREATE:
         hidden = _IN_HEADER.get(change.kind, _NAME_ONLY)
-        return [Row(clean(k), None, literal(v)) for k, v in after.items() if k not in hidden]
-    return list(_differences(before, after))
+        shown = change.shown(after)
+        return [Row(clean(k), None, literal(v)) for k, v in shown.items() if k not in hidden]
+    found = list(_differences(before, after))  # on the real values: a changed secret shows
+    return [_masked(row, change) for row in found]
+
+
+def _masked(row: Row, change: Change) -> Row:
+    if row.key not in change.secrets:
+        return row
+    return Row(row.key, row.before and literal(SECRET), row.after and literal(SECRET))
 
 
 def _differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> Iterator[Row]:

@@ -55,7 +55,9 @@ class FaultyPortal:
         self.boxes: list[Sandbox] = []
         self.clients: list[Client] = []
 
-    def open_provider(self, target: Target, env: Any = None, product: Any = None) -> ProductLift:
+    def open_provider(
+        self, target: Target, env: Any = None, product: Any = None, spec: Any = None
+    ) -> ProductLift:
         run = len(self.boxes)
         faults = (
             Faults.parse(f"{self.faults},seed={self.seed * 1000 + run}") if self.faults else None

@@ -56,6 +56,16 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
+@pytest.fixture
+def run(run: Runner) -> Runner:
+    """The CLI with a token set: the fake portal is a remote one, which needs it."""
+
+    def with_token(*args: Any, env: dict[str, str] | None = None) -> Result:
+        return run(*args, env={"PRODUCTLIFT_TOKEN": "fake-portal-token", **(env or {})})
+
+    return with_token
+
+
 def on(method: str, path: str, answer: Reply) -> Any:
     def _answer(seen: Seen) -> Reply | None:
         wanted = seen.method == method and seen.path == f"/api/v1/{path}"

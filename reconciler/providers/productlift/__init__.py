@@ -67,6 +67,7 @@ PRODUCT = Product(
     export=_export,
     summarize=summarize,
     serve=_serve,
+    needed_credentials=lambda spec: ("PRODUCTLIFT_TOKEN",),
     length_bounds=lambda field: (2, 60) if field in NAME_FIELDS else None,
     union_labels=frozenset({"str", "Tag", "bool", "Prune"}),
     extra={

@@ -1,0 +1,72 @@
+"""``${NAME}`` in spec strings: the environment's values, each mistake located.
+
+Only string values are read (never keys). ``$${`` is a literal ``${``. An unset variable, an
+unclosed ``${``, or one of the credential variables (a token must never be copied into a
+plan) is a problem at the value's position; the value is then left as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from .spec_yaml import Document, Pos
+
+_TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{")
+
+
+def interpolate(
+    doc: Document, env: Mapping[str, str], forbidden: Collection[str]
+) -> list[tuple[Pos, str]]:
+    """Replace ``${NAME}`` in every string value of ``doc`` in place; the problems found."""
+    problems: list[tuple[Pos, str]] = []
+
+    def value(text: str, pos: Pos) -> str:
+        if "${" not in text:
+            return text
+        found: list[str] = []
+
+        def one(match: re.Match[str]) -> str:
+            if match.group() == "$${":
+                return "${"
+            name = match.group(1)
+            if name is None:
+                found.append("'${' without a closing '}' (write '$${' for a literal '${')")
+            elif name in forbidden:
+                found.append(
+                    f"${{{name}}} is a credential variable: credentials never go into a spec "
+                    "(the reconciler reads them from the environment itself)"
+                )
+            elif name not in env:
+                found.append(f"${{{name}}}: the environment variable {name} is not set")
+            else:
+                return env[name]
+            return match.group()
+
+        result = _TOKEN.sub(one, text)
+        problems.extend((pos, message) for message in found)
+        return text if found else result
+
+    _walk(doc, doc.data, value)
+    return problems
+
+
+def _walk(doc: Document, node: Any, value: Any) -> None:
+    todo = [node]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            positions = doc.keys.get(id(node), {})
+            for key, item in node.items():
+                if isinstance(item, str) and key in positions:
+                    node[key] = value(item, positions[key][1])
+                elif isinstance(item, dict | list):
+                    todo.append(item)
+        elif isinstance(node, list):
+            places = doc.items.get(id(node), [])
+            for index, item in enumerate(node):
+                if isinstance(item, str) and index < len(places):
+                    node[index] = value(item, places[index])
+                elif isinstance(item, dict | list):
+                    todo.append(item)
