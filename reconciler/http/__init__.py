@@ -34,7 +34,7 @@ from .pacing import Pacer, parse_retry_after, read_limits
 from .parallel import fetch_all
 from .retry import backoff
 from .session import Session, Tokens, jwt_lifetime, jwt_session
-from .stops import DeadlineError, StoppedError
+from .stops import DeadlineError, LostAnswerError, StoppedError
 from .target import TOKEN_CHARS, check_target, check_token
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "DeadlineError",
     "Dialect",
     "HeaderKey",
+    "LostAnswerError",
     "MiB",
     "Pacer",
     "QueryToken",

@@ -18,7 +18,11 @@ for an answer that is not JSON, too large or too deep, :class:`~.stops.DeadlineE
   deadline (``run_deadline`` seconds from now, or ``deadline_at`` on the clock) bounds every
   request and wait after it. Answers over ``max_body`` bytes (64 MiB) are refused unread.
 - Requests are paced on the rate-limit headers (:mod:`reconciler.http.pacing`). The client is
-  thread-safe; no more requests are in flight than the rate-limit budget has left.
+  thread-safe; no more requests are in flight than the rate-limit budget has left. For a portal
+  that sends no such headers, ``fixed_rate`` (requests a minute) spaces every attempt evenly.
+- ``retry_lost=False`` on a request: an attempt that was sent but whose answer never came (a
+  reset, a timeout, a dropped connection) is not repeated; :class:`~.stops.LostAnswerError`
+  says so, and the caller looks for what the request may have made before sending it again.
 - A 401 lets the auth strategy renew (a session refreshes or signs in again); the request is
   then sent once more.
 - Secrets of every auth strategy used are masked in logs, errors and reprs; no exception that
@@ -51,7 +55,7 @@ from .exchange import Exchange
 from .gate import Gate
 from .retry import QUICK_TRIES, QUICK_WAIT, Retryable, backoff, last_failure, shape
 from .secrets import Scrubber, install_log_filter
-from .stops import Stopper, StopSignal
+from .stops import LostAnswerError, Stopper, StopSignal
 from .target import check_target
 
 log = logging.getLogger("reconciler.http")
@@ -65,6 +69,8 @@ class Client:
     ``token`` (positional, as before) means ``auth=Bearer(token)``; give one or the other.
     ``sleep`` and ``clock`` are injectable (fake clocks in tests); ``stop`` is a
     ``threading.Event`` or a callable that, once set, ends every wait and request.
+    ``fixed_rate``: at most this many attempts a minute, evenly spaced (None or 0: no such
+    pacing); settable later through the attribute of that name.
     """
 
     def __init__(
@@ -88,6 +94,7 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         stop: StopSignal | None = None,
+        fixed_rate: float | None = None,
     ) -> None:
         if token is not None and auth is not None:
             raise TypeError("give a token or an auth strategy, not both")
@@ -104,6 +111,8 @@ class Client:
         self._backoff = backoff(backoff_base)
         self._gate = Gate(clock)
         self._lock = threading.Lock()
+        self.fixed_rate = fixed_rate
+        self._next_slot = float("-inf")
         self.counts: Counter[str] = Counter()
         self.retries = 0
         self.waited = 0.0
@@ -171,10 +180,13 @@ class Client:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         auth: Auth | None = None,
+        retry_lost: bool = True,
     ) -> Any:
         """Send one request (retried as needed); the answer as the dialect reads it (the parsed
         JSON body by default, None for an empty one). ``json=None`` sends no body and no
-        content type. ``auth`` replaces the client's strategy for this request."""
+        content type. ``auth`` replaces the client's strategy for this request.
+        ``retry_lost=False``: an attempt sent whose answer was lost raises
+        :class:`~.stops.LostAnswerError` instead of being sent again."""
         auth = self.auth if auth is None else auth
         self._scrubber.watch(auth)
         url = self._url(path)
@@ -182,10 +194,10 @@ class Client:
         if log.isEnabledFor(logging.DEBUG):
             line = f"{call.shown} ({auth.describe()}; body {shape(json)})"
             log.debug("%s", self.scrub(line))
-        answer = self._send(call, auth)
+        answer = self._send(call, auth, retry_lost)
         if answer.status_code == 401 and call.sent is not None and auth.renew(self, call.sent):
             log.info("%s → 401; renewed the %s, sending it once more", call.shown, auth.describe())
-            answer = self._send(call, auth)
+            answer = self._send(call, auth, retry_lost)
         return self._answers.parse(call, answer)
 
     def _url(self, path: str) -> str:
@@ -193,7 +205,7 @@ class Client:
 
     # -- attempts ------------------------------------------------------------------------------
 
-    def _send(self, call: Call, auth: Auth) -> Answer:
+    def _send(self, call: Call, auth: Auth, retry_lost: bool = True) -> Answer:
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(Retryable),
             wait=self._planned_wait,
@@ -203,14 +215,14 @@ class Client:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, call, auth)
+            return retrying(self._attempt, call, auth, retry_lost)
         except Retryable as last:
             failure = last
         if failure.answer is not None:
             raise self._answers.status_error(call, failure.answer) from None
         raise self._answers.unreachable(call, failure.reason) from None
 
-    def _attempt(self, call: Call, auth: Auth) -> Answer:
+    def _attempt(self, call: Call, auth: Auth, retry_lost: bool = True) -> Answer:
         self._stopper.check(call.where)
         if self.deadline_at is not None and self._clock() >= self.deadline_at:
             raise self._answers.run_over(call, "the run's deadline has passed")
@@ -236,6 +248,13 @@ class Client:
         if result.answer is None:
             log.info("%s → %s (%.0f ms)", call.shown, result.reason, took * 1000)
             call.refused += result.quick
+            if not (retry_lost or result.quick):  # a refused connection never reached the portal
+                raise LostAnswerError(
+                    call.method, call.path, None,
+                    f"the answer was lost ({result.reason}); the request may have been performed",
+                    retried=call.attempts > 1,
+                    hint="run `reconciler plan` to see whether it was",
+                )  # fmt: skip
             raise Retryable(None, result.reason, None, quick=result.quick)
         log.info("%s → %s (%.0f ms)", call.shown, result.answer.status_code, took * 1000)
         if result.answer.status_code in RETRY_STATUSES:
@@ -256,7 +275,9 @@ class Client:
         return self._gate.throttled
 
     def _acquire(self, call: Call) -> None:
-        """Wait until the gate lets this request go (window open, budget not spent)."""
+        """Wait for this attempt's turn at the fixed rate, then until the gate lets it go
+        (window open, budget not spent)."""
+        self._pace(call)
         while True:
             delay, left, limit = self._gate.enter()
             if delay < 0:
@@ -270,6 +291,19 @@ class Client:
                 self._wait(delay, call=call)
             else:
                 self._stopper.check(call.where)
+
+    def _pace(self, call: Call) -> None:
+        """At ``fixed_rate``: take the next free slot (one every 60/rate seconds), wait for it."""
+        rate = self.fixed_rate
+        if not rate or rate <= 0:
+            return
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + 60.0 / rate
+        if slot > now:
+            log.debug("pacing at %g requests a minute: waiting %.2f s", rate, slot - now)
+            self._wait(slot - now, call=call)
 
     def _wait(self, seconds: float, *, call: Call) -> None:
         if self.deadline_at is not None and self._clock() + seconds > self.deadline_at:

@@ -4,6 +4,8 @@
   True) was set; raised before a request would be sent and from any wait, which returns at once.
 - :class:`DeadlineError`: a request took longer than its whole-request deadline, or the run's
   deadline passed (an :class:`~reconciler.errors.ApiError` naming the request, status None).
+- :class:`LostAnswerError`: a request sent with ``retry_lost=False`` got no answer; it may have
+  been performed (status None).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ class StoppedError(ReconcilerError):
 
 class DeadlineError(ApiError):
     """No complete answer within the request's deadline, or the run's deadline passed."""
+
+
+class LostAnswerError(ApiError):
+    """The request was sent but its answer was lost: the portal may have performed it."""
 
 
 class Stopper:

@@ -1,0 +1,160 @@
+"""Rules across entries of a UserEcho spec: duplicates, renames, access lists, members.
+
+They run on the raw data of :mod:`reconciler.spec_yaml`, so a file gets these problems
+reported together with its type errors; entries too broken to read are left to model
+validation. The same walk indexes where each entry was written, by the identity the plan
+shows, lower-cased: ``("category", "feedback/bugs")`` → ``(line, col)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...spec_yaml import Document, Pos
+from .schema import FORUM_TYPES, PRIVATE_TYPES
+
+Index = dict[tuple[str, str], Pos]
+Problems = list[tuple[Pos, str]]
+
+
+def key(name: str) -> str:
+    """Names compare as the portal compares them: letter case aside (``str.lower``)."""
+    return name.lower()
+
+
+def check(doc: Document) -> tuple[Problems, Index]:
+    """Every cross-entry problem of ``doc`` (a mapping at the root), and the entry index."""
+    rules = _Rules(doc)
+    rules.run()
+    return rules.problems, rules.index
+
+
+@dataclass
+class _Named:
+    name: str
+    pos: Pos
+    entry: dict[str, Any] | None
+
+
+@dataclass
+class _Rules:
+    doc: Document
+    problems: Problems = field(default_factory=list)
+    index: Index = field(default_factory=dict)
+
+    def run(self) -> None:
+        forums = self._named(self._list(self.doc.data, "forums"), "forum", "")
+        self._renames("forum", forums)
+        for forum in forums:
+            if forum.entry is None:
+                continue
+            prefix = forum.name + "/"
+            for plural, kind in (("categories", "category"), ("tags", "tag")):
+                named = self._named(self._list(forum.entry, plural), kind, prefix)
+                self._renames(kind, named)
+            self._access(forum)
+        groups = self._named(self._list(self.doc.data, "groups"), "group", "")
+        self._renames("group", groups)
+        for group in groups:
+            if group.entry is not None:
+                self._emails(group.entry, "members", "membership", group.name, "group")
+        self._webhooks()
+
+    def _list(self, mapping: Any, name: str) -> list[Any]:
+        value = mapping.get(name) if isinstance(mapping, dict) else None
+        return value if isinstance(value, list) else []
+
+    def _items(self, items: list[Any]) -> Iterator[tuple[Any, Pos]]:
+        yield from zip(items, self.doc.items.get(id(items), []), strict=False)
+
+    def _named(self, items: list[Any], kind: str, prefix: str) -> list[_Named]:
+        """Entries with a usable name (tags also as bare strings); duplicates reported."""
+        named: list[_Named] = []
+        for entry, pos in self._items(items):
+            if isinstance(entry, str) and kind == "tag":
+                item = _Named(entry, pos, None)
+            elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                item = _Named(entry["name"], self.doc.value_pos(entry, "name"), entry)
+            else:
+                continue
+            where = (kind, key(prefix + item.name))
+            if where in self.index:
+                first = self.index[where][0]
+                scope = f" in forum '{prefix[:-1]}'" if prefix else ""
+                message = f"duplicate {kind} '{item.name}'{scope} (first at line {first})"
+                self.problems.append((item.pos, message))
+                continue
+            self.index[where] = pos
+            named.append(item)
+        return named
+
+    def _renames(self, kind: str, named: list[_Named]) -> None:
+        """renamed_from must not name another entry, nor claim what another entry claims."""
+        own = {key(item.name): item for item in named}
+        claimed: dict[str, tuple[_Named, Pos]] = {}
+        for item in named:
+            olds = self._list(item.entry, "renamed_from")
+            for old, pos in self._items(olds):
+                if not isinstance(old, str):
+                    continue
+                other = own.get(key(old))
+                if other is item:
+                    continue  # a change of letter case only: the name matches anyway
+                if other is not None:
+                    message = f"renamed_from '{old}' names another {kind} (line {other.pos[0]})"
+                elif key(old) in claimed:
+                    first, first_pos = claimed[key(old)]
+                    message = (
+                        f"'{old}' is listed twice in renamed_from"
+                        if first is item
+                        else f"'{old}' is already claimed by renamed_from of '{first.name}'"
+                    ) + f" (first at line {first_pos[0]})"
+                else:
+                    claimed[key(old)] = (item, pos)
+                    continue
+                self.problems.append((pos, message))
+
+    def _access(self, forum: _Named) -> None:
+        entry = forum.entry
+        if entry is None or "access_list" not in entry:
+            return
+        kind = entry.get("type")
+        if kind is None or (kind in FORUM_TYPES and kind not in PRIVATE_TYPES):
+            shown = f"a {kind} forum" if kind else "a forum without a type"
+            message = (
+                f"access_list is for private forums, and '{forum.name}' is {shown}; "
+                f"set type to {' or '.join(sorted(PRIVATE_TYPES))}, or leave access_list out"
+            )
+            self.problems.append((self.doc.key_pos(entry, "access_list"), message))
+        self._emails(entry, "access_list", "access", forum.name, "forum")
+
+    def _emails(
+        self, entry: dict[str, Any], field_name: str, kind: str, owner: str, what: str
+    ) -> None:
+        seen: dict[str, Pos] = {}
+        for email, pos in self._items(self._list(entry, field_name)):
+            if not isinstance(email, str):
+                continue
+            if key(email) in seen:
+                message = f"'{email}' listed twice in {field_name} of {what} '{owner}'"
+                self.problems.append((pos, f"{message} (first at line {seen[key(email)][0]})"))
+                continue
+            seen[key(email)] = pos
+            self.index[(kind, key(f"{owner}/{email}"))] = pos
+
+    def _webhooks(self) -> None:
+        for entry, pos in self._items(self._list(self.doc.data, "webhooks")):
+            if not isinstance(entry, dict):
+                continue
+            event, url = entry.get("event"), entry.get("target_url")
+            if not isinstance(event, str) or not isinstance(url, str):
+                continue
+            where = ("webhook", key(f"{event} {url}"))
+            if where in self.index:
+                first = self.index[where][0]
+                message = f"webhook {event} → {url} listed twice (first at line {first})"
+                self.problems.append((pos, message))
+                continue
+            self.index[where] = pos

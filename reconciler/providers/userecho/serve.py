@@ -1,0 +1,88 @@
+"""``reconciler sandbox serve --provider userecho``: the UserEcho sandbox over HTTP."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+import click
+
+from ...errors import ReconcilerError
+from .sandbox import DEFAULT_DB, banner, make_server, open_sandbox
+
+
+def _log(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8766,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=str(DEFAULT_DB),
+    show_default=True,
+    help="SQLite file holding the portal (or :memory:).",
+)
+@click.option(
+    "--token",
+    default=None,
+    help="access_token to require (default: one made up, kept in the file and printed).",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Requests a minute before 429 (0: no limit, as UserEcho documents none).",
+)
+@click.option(
+    "--faults",
+    default="",
+    metavar="SPEC",
+    help="Faults and switches, e.g. 'error=0.1,lose=0.05,seed=3,errors_as_200,echo_url_in_errors'.",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    help="Log each request to stderr (serve always does; accepted like on every command).",
+)
+def serve(port: int, host: str, db: str, token: str | None, rate_limit: int, faults: str) -> None:
+    """Run the UserEcho sandbox portal over HTTP (stop with Ctrl-C)."""
+    try:
+        box = open_sandbox(db, token=token, faults=faults or None, rate_limit=rate_limit)
+    except ReconcilerError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        server = make_server(box, host, port, log=_log)
+    except OSError as error:
+        box.close()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    for line in banner(box, server.url):
+        click.echo(line)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        box.close()
+        click.echo("Sandbox portal stopped.", err=True)
