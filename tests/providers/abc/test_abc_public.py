@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 import httpx
 
@@ -14,7 +15,7 @@ CATS = "/api/projects/1/categories"
 ISSUES = "/api/projects/1/issues"
 
 
-def _create(api: httpx.Client, path: str, body: dict[str, object]) -> int:
+def _create(api: httpx.Client, path: str, body: Mapping[str, object]) -> int:
     answer = api.post(path, json=body)
     assert answer.status_code == 201, answer.text
     return int(answer.json()["id"])

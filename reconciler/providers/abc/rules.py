@@ -1,0 +1,161 @@
+"""Rules across entries of an ABC spec: duplicates, renames, fields, options, webhook events.
+
+They run on the raw data of :mod:`reconciler.spec_yaml` (entries too broken to read are
+skipped: model validation reports them). Names compare exactly, as the server compares them.
+The same walk indexes where each entry was written, by the identity the plan shows:
+``(kind, name)`` → ``(line, col)`` (a field's name is ``CHANNEL/KEY``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...spec_yaml import Document, Pos
+from .spec import RESERVED_KEYS, RESERVED_NAMES, WITH_CHANNELS
+
+Index = dict[tuple[str, str], Pos]
+FLAT = (("categories", "category"), ("issues", "issue"), ("channels", "channel"))
+CHOICES = frozenset({"select", "multiSelect"})
+
+
+def check(doc: Document) -> tuple[list[tuple[Pos, str]], Index]:
+    """Every cross-entry problem of ``doc`` (a mapping at the root), and the entry index."""
+    rules = _Rules(doc)
+    rules.run()
+    return rules.problems, rules.index
+
+
+@dataclass
+class _Rules:
+    doc: Document
+    problems: list[tuple[Pos, str]] = field(default_factory=list)
+    index: Index = field(default_factory=dict)
+
+    def run(self) -> None:
+        for plural, singular in (*FLAT, ("webhooks", "webhook")):
+            named = self._named(self._list(self.doc.data, plural), singular)
+            self._renames(singular, named)
+            for name, entry in named:
+                if singular == "channel":
+                    self._fields(name, entry)
+                if singular == "webhook":
+                    self._events(entry)
+
+    def _problem(self, pos: Pos, message: str) -> None:
+        self.problems.append((pos, message))
+
+    def _list(self, mapping: Any, key: str) -> list[Any]:
+        value = mapping.get(key) if isinstance(mapping, dict) else None
+        return value if isinstance(value, list) else []
+
+    def _items(self, items: list[Any]) -> Iterator[tuple[Any, Pos]]:
+        yield from zip(items, self.doc.items.get(id(items), []), strict=False)
+
+    def _text(self, entry: Any, key: str) -> tuple[str, Pos] | None:
+        if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
+            return None
+        return entry[key], self.doc.value_pos(entry, key)
+
+    def _named(self, items: list[Any], singular: str) -> list[tuple[str, dict[str, Any]]]:
+        """Entries with a usable name; a name listed twice (exactly) is a problem."""
+        named: list[tuple[str, dict[str, Any]]] = []
+        for entry, pos in self._items(items):
+            found = self._text(entry, "name")
+            if found is None:
+                continue
+            first = self.index.get((singular, found[0]))
+            if first is not None:
+                message = f"duplicate {singular} '{found[0]}' (first at line {first[0]})"
+                self._problem(found[1], message)
+                continue
+            self.index[(singular, found[0])] = pos
+            named.append((found[0], entry))
+        return named
+
+    def _renames(self, singular: str, named: list[tuple[str, dict[str, Any]]]) -> None:
+        """renamed_from must not name another entry, nor claim what another entry claims."""
+        own = {name for name, _ in named}
+        claimed: dict[str, tuple[str, Pos]] = {}
+        for name, entry in named:
+            for old, pos in self._items(self._list(entry, "renamed_from")):
+                if not isinstance(old, str) or old == name:
+                    continue
+                if old in own:
+                    line = self.index[(singular, old)][0]
+                    self._problem(
+                        pos, f"renamed_from '{old}' names another {singular} (line {line})"
+                    )
+                elif old in claimed:
+                    first, first_pos = claimed[old]
+                    who = (
+                        "listed twice in renamed_from"
+                        if first == name
+                        else (f"already claimed by renamed_from of '{first}'")
+                    )
+                    self._problem(pos, f"'{old}' is {who} (first at line {first_pos[0]})")
+                else:
+                    claimed[old] = (name, pos)
+
+    def _fields(self, channel: str, entry: dict[str, Any]) -> None:
+        keys: dict[str, Pos] = {}
+        names: dict[str, Pos] = {}
+        for item, pos in self._items(self._list(entry, "fields")):
+            key = self._text(item, "key")
+            name = self._text(item, "name")
+            if key is not None:
+                if key[0].lower() in RESERVED_KEYS:
+                    self._problem(key[1], f"field key '{key[0]}' is reserved by the server")
+                elif key[0] in keys:
+                    first = keys[key[0]][0]
+                    message = f"duplicate field '{key[0]}' in channel '{channel}'"
+                    self._problem(key[1], f"{message} (first at line {first})")
+                else:
+                    keys[key[0]] = key[1]
+                    self.index[("field", f"{channel}/{key[0]}")] = pos
+            if name is not None:
+                if name[0] in RESERVED_NAMES:
+                    self._problem(name[1], f"field name '{name[0]}' is reserved by the server")
+                elif name[0] in names:
+                    first = names[name[0]][0]
+                    message = f"two fields of channel '{channel}' are named '{name[0]}'"
+                    self._problem(name[1], f"{message} (first at line {first})")
+                else:
+                    names[name[0]] = name[1]
+            self._options(item)
+
+    def _options(self, item: Any) -> None:
+        if not isinstance(item, dict) or "options" not in item or item["options"] is None:
+            return
+        fmt = item.get("format")
+        if isinstance(fmt, str) and fmt not in CHOICES:
+            where = self.doc.key_pos(item, "options")
+            self._problem(where, f"options are for select and multiSelect fields, not {fmt}")
+            return
+        for attr in ("key", "name"):
+            seen: set[str] = set()
+            for option, _ in self._items(self._list(item, "options")):
+                found = self._text(option, attr)
+                if found is None:
+                    continue
+                if found[0] in seen:
+                    self._problem(found[1], f"option {attr} '{found[0]}' listed twice")
+                seen.add(found[0])
+
+    def _events(self, entry: dict[str, Any]) -> None:
+        seen: set[str] = set()
+        for event, _ in self._items(self._list(entry, "events")):
+            kind = self._text(event, "type")
+            if kind is None:
+                continue
+            if kind[0] in seen:
+                self._problem(kind[1], f"event {kind[0]} listed twice")
+            seen.add(kind[0])
+            if kind[0] not in WITH_CHANNELS and self._list(event, "channels"):
+                where = self.doc.key_pos(event, "channels")
+                self._problem(where, f"{kind[0]} takes no channels; leave them out")
+            names = [c for c in self._list(event, "channels") if isinstance(c, str)]
+            if len(set(names)) < len(names):
+                where = self.doc.value_pos(event, "channels")
+                self._problem(where, "a channel is listed twice in this event")
