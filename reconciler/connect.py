@@ -40,11 +40,11 @@ class Target:
 
     def banner(self) -> str:
         if self.implicit:
-            return (
-                f"Target: {self.url} (the local sandbox portal: no --url, {self.url_env} "
-                "or portal.url is set)"
-            )
+            return f"Target: {self.url} ({self.why_sandbox()})"
         return f"Target: {self.url} (from {self.source})"
+
+    def why_sandbox(self) -> str:
+        return f"the local sandbox portal: no --url, {self.url_env} or portal.url is set"
 
 
 def resolve_target(

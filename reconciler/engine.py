@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diff import diff
-from .errors import ApplyError, PlanError, ReconcilerError, StalePlanError
+from .errors import ApplyError, Interrupted, PlanError, ReconcilerError, StalePlanError
 from .kinds import Id, Ident, ProviderSchema
 from .plan import FORMAT_VERSION, Action, Change, Plan
 from .providers import Portal
@@ -59,6 +59,7 @@ def _check_must_exist(schema: ProviderSchema, desired: Desired, live: LiveState)
             existing = ", ".join(sorted(r.own for r in live.of(ks.name))) or "none"
             raise PlanError(
                 f"{ks.plural} not in the portal: {', '.join(missing)} (the portal has: {existing})",
+                entries=[(ks.name, name) for name in missing],
                 hint=f"{ks.plural} are read-only: create them in the portal, or fix the "
                 f"{ks.name_attr}s under `{ks.plural}`",
             )
@@ -83,6 +84,7 @@ def _check_required(schema: ProviderSchema, changes: Sequence[Any]) -> None:
                     f"new {ks.plural} need a {attr_name}: {', '.join(lacking)} "
                     f"(the portal has no such {ks.name})",
                     hint=f"add `{attr_name}: {shown}` to these {ks.plural}, or fix their names",
+                    entries=[(ks.name, name) for name in lacking],
                 )
 
 
@@ -141,14 +143,11 @@ def apply_plan(
     total = len(plan.changes)
     for index, change in enumerate(plan.changes):
         if should_stop():
-            raise ApplyError(
-                f"interrupted: {index} of {total} changes applied, {total - index} not",
-                done=index,
-                remaining=total - index,
-                hint="run `reconciler plan` to see what is left; `reconciler apply` finishes it",
-            )
+            raise _interrupted(index, total)
         try:
             new_id = provider.write(change, ids)
+        except Interrupted as error:  # Ctrl-C during a wait: nothing more was sent
+            raise _interrupted(index, total) from error
         except ReconcilerError as error:
             raise ApplyError(
                 f"{change.action.symbol} {change.kind} {change.name!r} failed: {error} "
@@ -164,6 +163,15 @@ def apply_plan(
         done.append(applied)
         on_applied(index, applied)
     return done
+
+
+def _interrupted(index: int, total: int) -> ApplyError:
+    return ApplyError(
+        f"interrupted: {index} of {total} changes applied, {total - index} not",
+        done=index,
+        remaining=total - index,
+        hint="run `reconciler plan` to see what is left; `reconciler apply` finishes it",
+    )
 
 
 def load_saved_plan(data: Any, source: str) -> Mapping[str, Any]:

@@ -13,6 +13,7 @@ optional one-line hint, so the CLI never has to guess::
     ├── StalePlanError              a saved plan no longer matches the portal or the spec
     ├── ApplyError                  apply stopped part-way (carries what was done)
     └── Aborted                     the user declined, or interrupted
+        └── Interrupted             Ctrl-C during a wait: nothing more was sent
 """
 
 from __future__ import annotations
@@ -112,7 +113,18 @@ class BadResponseError(ApiError):
 
 
 class PlanError(ReconcilerError):
-    """The plan cannot be built from this spec and this portal."""
+    """The plan cannot be built from this spec and this portal. ``entries`` names the spec
+    entries at fault, as (kind, the name plans show), so the CLI can locate them."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        entries: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.entries = tuple(entries)
 
 
 class UnsafePlanError(ReconcilerError):
@@ -134,3 +146,7 @@ class ApplyError(ReconcilerError):
 
 class Aborted(ReconcilerError):
     """The user declined the confirmation or interrupted the run."""
+
+
+class Interrupted(Aborted):
+    """A stop was asked for (Ctrl-C) while waiting or before a request: nothing more was sent."""

@@ -132,6 +132,7 @@ class Plan:
     ids: Mapping[tuple[str, Ident], Id] = field(default_factory=dict, compare=False)
     provider: str = field(default_factory=_default_provider)
     plurals: Mapping[str, str] = field(default_factory=dict, compare=False)  # renderer labels
+    refusals: Sequence[str] = ()  # why apply would refuse it as it stands (thresholds)
 
     def plural(self, kind: str) -> str:
         """The kind's plural as its provider declares it (renderers' labels)."""
@@ -158,22 +159,82 @@ class Plan:
             "changes": [c.as_json() for c in self.changes],
             "unmanaged": [{"kind": u.kind, "name": u.name} for u in self.unmanaged],
             "warnings": list(self.warnings),
+            "refusals": list(self.refusals),
             "summary": self.summary(),
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Plan:
+        """A plan as ``plan --format json`` or ``--out`` wrote it (for ``show``, ``apply``).
+
+        Identities come back as the names plans show; saved references (``--out`` files)
+        come back with their changes.
+        """
+        refs = (data.get("saved") or {}).get("refs") or []
+        changes = [
+            Change(
+                Action(c["action"]),
+                str(c["kind"]),
+                (str(c["name"]),),
+                c.get("id"),
+                c.get("before"),
+                c.get("after"),
+                Refs.from_json(refs[i]) if i < len(refs) and refs[i] else _NO_REFS,
+            )
+            for i, c in enumerate(data["changes"])
+        ]
+        return cls(
+            target=str(data.get("target", "")),
+            fingerprint=str(data.get("fingerprint", "")),
+            changes=tuple(changes),
+            unmanaged=tuple(Unmanaged(u["kind"], u["name"]) for u in data.get("unmanaged", [])),
+            warnings=tuple(data.get("warnings", [])),
+            provider=str(data.get("provider") or _default_provider()),
+            refusals=tuple(data.get("refusals", [])),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When apply refuses a plan: more than ``delete`` (or ``update``) percent of the existing
+    resources of any kind that has at least ``minimum`` would be deleted (updated).
+    Replaces count as deletes: the portal resource goes away either way. None: no limit."""
+
+    delete: float | None = 25.0
+    update: float | None = None
+    minimum: int = 4
+
+
+def refusals(plan: Plan, limits: Thresholds) -> list[str]:
+    """Why apply would refuse ``plan``: one line per kind over a threshold."""
+    found: list[str] = []
+    for limit, actions, what, option in (
+        (limits.delete, (Action.DELETE, Action.REPLACE), "deletes", "--delete-threshold"),
+        (limits.update, (Action.UPDATE,), "updates", "--update-threshold"),
+    ):
+        if limit is None:
+            continue
+        counts = Counter(c.kind for c in plan.changes if c.action in actions)
+        for kind, count in sorted(counts.items()):
+            existing = plan.existing.get(kind, 0)
+            if existing >= limits.minimum and count * 100 > limit * existing:
+                found.append(
+                    f"{what} {count} of {existing} {plan.plural(kind)} "
+                    f"({count * 100 / existing:.0f}%), over {option} {limit:g}"
+                )
+    return found
+
 
 def check_delete_threshold(plan: Plan, percent: float, *, minimum: int = 4) -> None:
-    """Refuse a plan deleting more than ``percent`` of any kind that has at least ``minimum``.
+    """Refuse a plan deleting more than ``percent`` of any kind that has at least ``minimum``."""
+    check_thresholds(plan, Thresholds(delete=percent, minimum=minimum))
 
-    Replaces count as deletes: the portal resource goes away either way.
-    """
-    deletes = Counter(c.kind for c in plan.changes if c.action in (Action.DELETE, Action.REPLACE))
-    for kind, count in sorted(deletes.items()):
-        existing = plan.existing.get(kind, 0)
-        if existing >= minimum and count * 100 > percent * existing:
-            share = count * 100 / existing
-            raise UnsafePlanError(
-                f"refusing to apply: the plan deletes {count} of {existing} existing "
-                f"{kind} resources ({share:.0f}%), more than the {percent:g}% threshold",
-                hint="review the plan; pass --delete-threshold to allow more",
-            )
+
+def check_thresholds(plan: Plan, limits: Thresholds) -> None:
+    """Raise UnsafePlanError naming each kind over a threshold (what ``refusals`` says)."""
+    found = refusals(plan, limits)
+    if found:
+        raise UnsafePlanError(
+            "refusing to apply: the plan " + "; ".join(found),
+            hint="review the plan; pass --delete-threshold (or --update-threshold) to allow more",
+        )

@@ -96,7 +96,27 @@ def test_apply_without_terminal_needs_auto_approve(run: Runner, sandbox_url: str
     result = run("apply", EXAMPLE, "--url", sandbox_url)
     assert result.code == 1
     assert "--auto-approve" in result.err
-    assert not Path(sandbox_url.removeprefix("sandbox:")).exists()
+    assert "+ category" in result.out  # the plan it would have applied
+    again = run("plan", EXAMPLE, "--detailed-exitcode", "--url", sandbox_url)
+    assert again.code == 2  # nothing was applied
+
+
+def test_apply_with_nothing_to_do_needs_no_answer(run: Runner, sandbox_url: str) -> None:
+    assert run("apply", EXAMPLE, "--auto-approve", "--url", sandbox_url).code == 0
+    result = run("apply", EXAMPLE, "--url", sandbox_url)
+    assert result.code == 0, result.err
+    assert "No changes" in result.out
+
+
+@pytest.mark.parametrize(("answer", "code"), [("yes\n", 0), ("no\n", 1), ("", 1)])
+def test_a_piped_answer_is_read(
+    run: Runner, sandbox_url: str, monkeypatch: pytest.MonkeyPatch, answer: str, code: int
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+    result = run("apply", EXAMPLE, "--url", sandbox_url)
+    assert result.code == code, result.err
+    planned = run("plan", EXAMPLE, "--detailed-exitcode", "--url", sandbox_url)
+    assert planned.code == (0 if answer == "yes\n" else 2)
 
 
 def test_export_then_plan_is_clean_and_recreates_elsewhere(
@@ -132,7 +152,7 @@ def test_delete_threshold_refuses_and_names_kind_and_counts(
     refused = run("apply", pruned, "--auto-approve", "--url", sandbox_url)
     assert refused.code == 1
     assert "4 of 5" in refused.err
-    assert "category" in refused.err
+    assert "deletes 4 of 5 categories" in refused.err
     allowed = run(
         "apply", pruned, "--auto-approve", "--delete-threshold", "100", "--url", sandbox_url
     )

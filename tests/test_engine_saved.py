@@ -129,7 +129,7 @@ def test_replaces_count_as_deletes_for_the_threshold(portal: Portal) -> None:
     }
     plan = portal.plan(moved)
     assert [a for a, _, _ in rows(plan)] == ["replace", "replace"]
-    with pytest.raises(UnsafePlanError, match="2 of 4 existing section"):
+    with pytest.raises(UnsafePlanError, match="deletes 2 of 4 sections"):
         check_delete_threshold(plan, 25)
     check_delete_threshold(plan, 50)
 
@@ -143,13 +143,19 @@ def test_cli_stale_saved_plan_writes_nothing(
     spec = write_spec("version: 1\ncategories:\n  - name: Bug\n")
     out = tmp_path / "plan.json"
     assert run("plan", spec, "--out", out, "--url", sandbox_url).code == 0
-    edited = write_spec("version: 1\ncategories:\n  - name: Bug\n  - name: Idea\n", "edited.yaml")
-    result = run("apply", edited, "--plan", out, "--auto-approve", "--url", sandbox_url)
+    other = write_spec("version: 1\ncategories:\n  - name: Bug\n  - name: Idea\n", "other.yaml")
+    result = run("apply", other, "--plan", out, "--auto-approve", "--url", sandbox_url)
     assert result.code == 1
-    assert "stale plan: the spec changed" in result.err
-    assert "now also needed: + category 'Idea'" in result.err
+    assert f"was made from {spec}, not {other}" in result.err
+    write_spec("version: 1\ncategories:\n  - name: Bug\n  - name: Idea\n")  # edited in place
+    result = run("apply", spec, "--plan", out, "--auto-approve", "--url", sandbox_url)
+    assert result.code == 1
+    assert f"stale plan: {spec} changed since" in result.err
+    result = run("apply", out, "--auto-approve")  # the plan file alone: the same check
+    assert result.code == 1
+    assert f"stale plan: {spec} changed since" in result.err
     doc = json.loads(run("plan", spec, "--format", "json", "--url", sandbox_url).out)
-    assert [c["action"] for c in doc["changes"]] == ["create"]  # nothing was applied
+    assert [c["action"] for c in doc["changes"]] == ["create", "create"]  # nothing was applied
 
 
 def test_cli_threshold_names_kind_and_counts_for_replaces(
@@ -163,5 +169,5 @@ def test_cli_threshold_names_kind_and_counts_for_replaces(
     ) + "".join(f"  - {{title: S{i}, tab: roadmap}}\n" for i in range(2, 4))
     result = run("apply", write_spec(head + moved), "--auto-approve", "--url", sandbox_url)
     assert result.code == 1
-    assert "2 of 4 existing section" in result.err
+    assert "deletes 2 of 4 sections" in result.err
     assert "--delete-threshold" in result.err

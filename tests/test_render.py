@@ -267,6 +267,7 @@ CONTRACT_KEYS = [
     "changes",
     "unmanaged",
     "warnings",
+    "refusals",
     "summary",
 ]
 CHANGE_KEYS = ["action", "kind", "name", "id", "before", "after"]

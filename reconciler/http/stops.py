@@ -14,13 +14,16 @@ import threading
 import time
 from collections.abc import Callable
 
-from ..errors import ApiError, ReconcilerError
+from ..errors import ApiError, Interrupted
 
 StopSignal = threading.Event | Callable[[], bool]
 POLL = 0.05  # seconds between looks at a callable stop while waiting for real
+# The process's own stop (Ctrl-C during an apply): every client without a ``stop`` of its own
+# ends its waits and sends nothing more once it is set. Only the command line sets it.
+INTERRUPT = threading.Event()
 
 
-class StoppedError(ReconcilerError):
+class StoppedError(Interrupted):
     """The caller asked the client to stop; ``where`` names the request not sent (or cut)."""
 
     def __init__(self, where: str) -> None:
@@ -43,15 +46,13 @@ class Stopper:
     """Answers "should we stop?", and waits in a way that ends as soon as the answer is yes."""
 
     def __init__(self, stop: StopSignal | None, sleep: Callable[[float], None]) -> None:
-        self._stop = stop
+        self._stop: StopSignal = INTERRUPT if stop is None else stop
         self._sleep = sleep
 
     def __repr__(self) -> str:
         return f"Stopper({self._stop!r})"
 
     def is_set(self) -> bool:
-        if self._stop is None:
-            return False
         if isinstance(self._stop, threading.Event):
             return self._stop.is_set()
         return bool(self._stop())
@@ -70,7 +71,7 @@ class Stopper:
         """
         self.check(where)
         if seconds > 0:
-            if self._sleep is not time.sleep or self._stop is None:
+            if self._sleep is not time.sleep:
                 self._sleep(seconds)
             elif isinstance(self._stop, threading.Event):
                 self._stop.wait(seconds)

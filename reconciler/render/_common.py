@@ -18,6 +18,7 @@ from ..plan import SECRET, Action, Change, Plan
 # Actions in the order the summaries name them (Terraform's: add, change, destroy).
 SUMMARY_ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
 NO_CHANGES = "No changes. The portal matches the spec."
+REFUSED = "Apply would refuse this plan"
 UNMANAGED_TITLE = "Unmanaged (left alone, not in the spec)"
 UNMANAGED_SHOWN = 10  # names listed per kind before "… and N more"
 

@@ -14,6 +14,7 @@ from ..errors import Problem
 from ..plan import Action, Change, Plan
 from ._common import (
     NO_CHANGES,
+    REFUSED,
     UNMANAGED_TITLE,
     clean,
     quoted,
@@ -81,6 +82,10 @@ def render_github(plan: Plan, where: Where, spec_path: str) -> str:
         listed = "; ".join(unmanaged_phrase(plan, kind, names) for kind, names in unmanaged.items())
         lines.append(command("notice", listed, title=UNMANAGED_TITLE))
     lines.extend(command("warning", clean(w, keep=_NEWLINES)) for w in plan.warnings)
+    lines.extend(
+        command("error", clean(r, keep=_NEWLINES), title=REFUSED, file=spec_path)
+        for r in plan.refusals
+    )
     summary = f"{summary_phrase(plan)}." if plan.changes else NO_CHANGES
     lines.append(command("notice", summary, title="Plan"))
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from ..plan import Action, Change, Plan
 from ._common import (
     NO_CHANGES,
+    REFUSED,
     SUMMARY_ORDER,
     UNMANAGED_SHOWN,
     UNMANAGED_TITLE,
@@ -113,6 +114,14 @@ def _warnings(plan: Plan, limit: int) -> list[str]:
     return [*lines, ""]
 
 
+def _refusals(plan: Plan) -> list[str]:
+    if not plan.refusals:
+        return []
+    lines = ["> [!CAUTION]", f"> **{REFUSED}:**"]
+    lines.extend(f"> - {escape(r)}" for r in plan.refusals)
+    return [*lines, ""]
+
+
 def _render(plan: Plan, limit: int) -> str:
     lines = [f"### Plan for {code_span(plan.target)}", ""]
     if not plan.changes:
@@ -122,7 +131,7 @@ def _render(plan: Plan, limit: int) -> str:
         lines += [f"**Plan: {summary_phrase(plan)}.**", "", *_table(plan, groups)]
         for kind, changes in groups.items():
             lines += _kind_section(plan.plural(kind), changes, limit)
-    lines += _unmanaged(plan) + _warnings(plan, limit)
+    lines += _unmanaged(plan) + _warnings(plan, limit) + _refusals(plan)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from ..plan import Action, Change, Plan
 from ._common import (
     NO_CHANGES,
+    REFUSED,
     UNMANAGED_TITLE,
     Row,
     clean,
@@ -104,6 +105,10 @@ def _footer(plan: Plan) -> list[RenderableType]:
     for warning in plan.warnings:
         line = Text("Warning: ", style="bold yellow")
         line.append(clean(warning))
+        out.append(_line(line))
+    for refusal in plan.refusals:
+        line = Text(f"{REFUSED}: ", style="bold red")
+        line.append(clean(refusal))
         out.append(_line(line))
     return out
 

@@ -81,7 +81,7 @@ def test_forum_deletes_count_toward_the_delete_threshold(portal: Portal) -> None
         portal.send("POST", "forums", {"name": name})
     plan = portal.plan(edit(prune={"forums": True}))  # deletes 2 of 4 forums
     assert [kind for _, kind, _ in rows(plan)] == ["forum", "forum"]
-    with pytest.raises(UnsafePlanError, match="2 of 4 existing forum"):
+    with pytest.raises(UnsafePlanError, match="deletes 2 of 4 forums"):
         check_delete_threshold(plan, 25)
 
 

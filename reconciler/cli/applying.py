@@ -1,0 +1,197 @@
+"""``apply``: plan (or take a saved plan), confirm, write; ``apply PLAN.json`` alone too."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..errors import Aborted, ReconcilerError
+from .app import cli, console, load, portal_for, url_option, verbose_option
+from .plans import build, print_plan, threshold_options, thresholds
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..engine import Applied
+    from ..plan import Plan
+    from ..providers import Portal
+
+
+@cli.command()
+@click.argument("spec", metavar="[SPEC | PLAN.json]", default="portal.yaml")
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="A saved plan (plan --out): applied only if the portal and the spec still match it.",
+)
+@click.option("--auto-approve", is_flag=True, help="Apply without asking.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: each change with its outcome and id, alone on stdout.",
+)
+@threshold_options
+@url_option
+@verbose_option
+def apply(
+    spec: str,
+    plan_file: str | None,
+    auto_approve: bool,
+    fmt: str,
+    delete_threshold: float | None,
+    update_threshold: float | None,
+    url: str | None,
+) -> None:
+    """Plan (or check a saved plan), confirm, and apply.
+
+    SPEC defaults to ./portal.yaml. `apply PLAN.json` applies a saved plan alone: it
+    records its spec, provider and target, and is refused when any of them changed.
+    """
+    from ..engine import check_saved_plan, load_saved_plan
+    from ..plan import check_thresholds
+    from ..saved import check_provider, check_spec, looks_like_plan, read_saved, recorded_spec
+
+    saved: dict[str, Any] | None = None
+    if plan_file is None and looks_like_plan(spec):
+        plan_file = spec
+        saved = read_saved(plan_file)
+        recorded = recorded_spec(saved)
+        if recorded is None:
+            raise ReconcilerError(
+                f"{plan_file} does not record its spec (made by an older reconciler)",
+                hint=f"apply it with its spec: reconciler apply SPEC --plan {plan_file}",
+            )
+        spec = recorded
+        url = url or str(saved.get("target") or "") or None
+    elif plan_file is not None:
+        saved = read_saved(plan_file)
+    loaded = load(spec)
+    if saved is not None and plan_file is not None:
+        check_spec(saved, plan_file, spec, Path(spec).read_bytes())
+        check_provider(saved, plan_file, loaded.product.name)
+    limits = thresholds(delete_threshold, update_threshold)
+    out = console(stderr=fmt == "json")
+    with portal_for(loaded, url, "json" if fmt == "json" else "text") as portal:
+        result = build(loaded, portal, limits)
+        if saved is not None and plan_file is not None:
+            check_saved_plan(load_saved_plan(saved, plan_file), result, plan_file)
+        print_plan(result, "text", None) if fmt == "text" else out.print(_text(result))
+        if not result.has_changes:
+            if fmt == "json":
+                click.echo(json.dumps(_outcomes(result, []), indent=2, ensure_ascii=False))
+            return
+        check_thresholds(result, limits)
+        if not auto_approve:
+            _confirm(result)
+        done = _run(result, portal, out)
+    if fmt == "json":
+        click.echo(json.dumps(_outcomes(result, done), indent=2, ensure_ascii=False))
+
+
+def _text(result: Plan) -> Any:
+    from ..render import render_text
+
+    return render_text(result)
+
+
+def _confirm(result: Plan) -> None:
+    """Ask on a terminal; read a piped answer (``echo yes | reconciler apply``); with
+    nothing to read, refuse: a pipeline must say --auto-approve."""
+    question = f"\nDo you want to apply these changes to {result.target}?"
+    if sys.stdin is not None and sys.stdin.isatty():
+        click.echo(question)
+        answer = click.prompt("Only 'yes' will be accepted", default="", show_default=False)
+    else:
+        try:
+            line = sys.stdin.readline() if sys.stdin is not None else ""
+        except (OSError, ValueError):  # closed, or not readable here
+            line = ""
+        if not line:
+            raise ReconcilerError(
+                "apply needs confirmation, and there is no terminal to ask on",
+                hint="pass --auto-approve to apply without asking (or pipe 'yes' in)",
+            )
+        answer = line
+    if answer.strip() != "yes":
+        raise Aborted("apply cancelled: nothing was changed")
+
+
+def _run(result: Plan, portal: Portal, out: Console) -> list[Applied]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ..engine import apply_plan
+    from ..http.stops import INTERRUPT
+    from ..render import change_line
+
+    stop = {"asked": False}
+
+    def interrupt(signum: int, frame: object) -> None:
+        if stop["asked"]:
+            raise KeyboardInterrupt
+        stop["asked"] = True
+        INTERRUPT.set()  # every wait ends now, and no request is sent after the one in flight
+        click.echo("\nInterrupted: finishing the write in flight, then stopping…", err=True)
+
+    total = len(result.changes)
+    err = console(stderr=True)
+    progress = Progress(
+        TextColumn("Applying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=total <= 3 or not err.is_terminal,
+    )
+    done: list[Applied] = []
+
+    def applied(index: int, change: Applied) -> None:
+        done.append(change)
+        progress.advance(task)  # before the line: the count never runs behind the lines
+        line = change_line(change.change)
+        shown_id = change.id is not None and change.id != change.change.id
+        line.append(f" {change.change.action.value}d", style="dim")
+        if shown_id:
+            line.append(f" (id {change.id})", style="dim")
+        progress.console.print(line) if not progress.disable else out.print(line)
+
+    INTERRUPT.clear()
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        with progress:
+            task = progress.add_task("apply", total=total)
+            apply_plan(result, portal, on_applied=applied, should_stop=lambda: stop["asked"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        INTERRUPT.clear()
+    summary = ", ".join(f"{n} {action}d" for action, n in result.summary().items())
+    out.print(f"\nApply complete: {summary}.")
+    return done
+
+
+def _outcomes(result: Plan, done: list[Applied]) -> dict[str, Any]:
+    """``apply --format json``: every change with its outcome (and the id it has now)."""
+    finished = {id(a.change): a for a in done}
+    changes = []
+    for change in result.changes:
+        entry = change.as_json()
+        made = finished.get(id(change))
+        entry["outcome"] = "applied" if made is not None else "not applied"
+        if made is not None and made.id is not None:
+            entry["id"] = made.id
+        changes.append(entry)
+    return {
+        "format_version": 1,
+        "provider": result.provider,
+        "target": result.target,
+        "changes": changes,
+        "summary": result.summary(),
+    }

@@ -1,0 +1,176 @@
+"""``plan`` (read the portal, print the ordered plan) and ``show`` (render a saved plan)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..errors import EXIT_CHANGES, PlanError, ReconcilerError
+from .app import cli, console, load, portal_for, url_option, verbose_option
+
+if TYPE_CHECKING:
+    from ..loader import LoadedSpec
+    from ..plan import Plan, Thresholds
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ("text", "json", "markdown", "github")
+
+
+def threshold_options(f: F) -> F:
+    """``--delete-threshold`` and ``--update-threshold``: plan shows what apply would refuse."""
+    f = click.option(
+        "--update-threshold",
+        type=click.FloatRange(0, 100),
+        default=None,
+        metavar="PCT",
+        help="Refuse plans updating more than PCT% of any kind that has at least 4 (default: off).",
+    )(f)
+    return click.option(
+        "--delete-threshold",
+        type=click.FloatRange(0, 100),
+        default=25.0,
+        show_default=True,
+        metavar="PCT",
+        help="Refuse plans deleting more than PCT% of any kind that has at least 4.",
+    )(f)
+
+
+def thresholds(delete: float | None, update: float | None) -> Thresholds:
+    from ..plan import Thresholds
+
+    return Thresholds(delete=delete, update=update)
+
+
+def build(loaded: LoadedSpec, portal: Any, limits: Thresholds) -> Plan:
+    """The plan, with what apply would refuse; plan-time errors located in the spec."""
+    from dataclasses import replace
+
+    from ..engine import build_plan
+    from ..plan import refusals
+
+    try:
+        result = build_plan(loaded.spec, portal)
+    except PlanError as error:
+        raise_located(error, loaded)
+    return replace(result, refusals=tuple(refusals(result, limits)))
+
+
+def raise_located(error: PlanError, loaded: LoadedSpec) -> Any:
+    """A plan-time error about spec entries becomes located problems (and annotations)."""
+    from ..errors import Problem
+
+    spots = [(kind, name, loaded.where(kind, name)) for kind, name in error.entries]
+    located = [(kind, name, where) for kind, name, where in spots if where is not None]
+    if not located or len(located) != len(spots):
+        raise error
+    problems = [
+        Problem(loaded.path, line, col, f"{error.message.split(':', 1)[0]}: {name}")
+        for kind, name, (line, col) in located
+    ]
+    raise LocatedPlanError(problems, error) from None
+
+
+class LocatedPlanError(ReconcilerError):
+    """A PlanError whose entries were found in the spec: printed as FILE:LINE:COL lines."""
+
+    def __init__(self, problems: list[Any], cause: PlanError) -> None:
+        super().__init__(cause.message, hint=cause.hint)
+        self.problems = problems
+
+
+@cli.command()
+@click.argument("spec", default="portal.yaml", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes (drift).")
+@threshold_options
+@url_option
+@verbose_option
+def plan(
+    spec: str,
+    fmt: str,
+    out: str | None,
+    detailed_exitcode: bool,
+    delete_threshold: float | None,
+    update_threshold: float | None,
+    url: str | None,
+) -> None:
+    """Read the portal and print the ordered plan (and what apply would refuse)."""
+    loaded = load(spec, fmt)
+    with portal_for(loaded, url, fmt) as portal:
+        try:
+            result = build(loaded, portal, thresholds(delete_threshold, update_threshold))
+        except LocatedPlanError as error:
+            if fmt == "github":
+                from ..render import render_problems_github
+
+                click.echo(render_problems_github(error.problems), nl=False)
+            raise
+    if out:
+        save(result, out, loaded)
+    print_plan(result, fmt, loaded)
+    if detailed_exitcode and result.has_changes:
+        sys.exit(EXIT_CHANGES)
+
+
+def save(result: Plan, out: str, loaded: LoadedSpec) -> None:
+    from ..saved import saved_document
+
+    document = saved_document(result, loaded.path, Path(loaded.path).read_bytes())
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ReconcilerError(f"cannot write {out}: {error.strerror or error}") from None
+
+
+def print_plan(result: Plan, fmt: str, loaded: LoadedSpec | None) -> None:
+    from .. import render
+
+    if fmt == "json":
+        click.echo(render.render_json(result), nl=False)
+    elif fmt == "markdown":
+        click.echo(render.render_markdown(result), nl=False)
+    elif fmt == "github":
+        where = loaded.where if loaded is not None else (lambda kind, name: None)
+        path = loaded.path if loaded is not None else ""
+        click.echo(render.render_github(result, where, path), nl=False)
+    else:
+        console().print(render.render_text(result))
+
+
+@cli.command()
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False, exists=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@verbose_option
+def show(plan_file: str, fmt: str) -> None:
+    """Render a saved plan (plan --out) in any format; no request is sent."""
+    from ..errors import SpecError
+    from ..loader import load_spec
+    from ..plan import Plan
+    from ..providers import get
+    from ..saved import read_saved, recorded_spec
+
+    data = read_saved(plan_file)
+    if not isinstance(data.get("changes"), list):
+        raise ReconcilerError(f"{plan_file}: not a plan file written by `reconciler plan --out`")
+    result = Plan.from_json(data)
+    try:
+        from dataclasses import replace
+
+        result = replace(result, plurals=get(result.provider).schema.plurals)
+    except ReconcilerError:
+        pass  # an unknown provider: labels fall back to plain plurals
+    loaded = None
+    spec = recorded_spec(data)
+    if fmt == "github" and spec is not None and Path(spec).exists():
+        try:
+            loaded = load_spec(spec)  # only to locate annotations; a broken spec just loses them
+        except SpecError:
+            loaded = None
+    print_plan(result, fmt, loaded)

@@ -1,0 +1,159 @@
+"""Saved plans, show, refusals and the other things a Terraform user reaches for (CLI)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import EXAMPLE, Runner
+
+PRUNED = "version: 1\nprune: true\ncategories:\n  - name: Cat 0\n"
+FIVE = "version: 1\ncategories:\n" + "".join(f"  - name: Cat {i}\n" for i in range(5))
+
+
+def test_apply_takes_a_saved_plan_alone(run: Runner, sandbox_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "p.json"
+    assert run("plan", EXAMPLE, "--out", out, "--url", sandbox_url).code == 0
+    saved = json.loads(out.read_text())
+    assert saved["provider"] == "productlift"
+    assert saved["saved"]["spec"]["path"] == str(EXAMPLE)
+    assert saved["saved"]["spec"]["digest"].startswith("sha256:")
+    result = run("apply", out, "--auto-approve")  # no spec, no --url: both recorded
+    assert result.code == 0, result.err
+    assert "Apply complete" in result.out
+    assert run("plan", EXAMPLE, "--detailed-exitcode", "--url", sandbox_url).code == 0
+
+
+def test_a_plan_for_another_target_says_which_url(
+    run: Runner, sandbox_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "p.json"
+    assert run("plan", EXAMPLE, "--out", out, "--url", sandbox_url).code == 0
+    other = f"sandbox:{tmp_path / 'other.db'}"
+    result = run("apply", out, "--auto-approve", "--url", other)
+    assert result.code == 1
+    assert f"was made for {sandbox_url}" in result.err
+
+
+def test_show_renders_a_saved_plan_without_a_portal(
+    run: Runner, sandbox_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "p.json"
+    planned = run("plan", EXAMPLE, "--out", out, "--url", sandbox_url)
+    shown = run("show", out)
+    assert shown.code == 0
+    assert shown.out == planned.out
+    as_json = json.loads(run("show", out, "--format", "json").out)
+    assert as_json["changes"] == json.loads(out.read_text())["changes"]
+    github = run("show", out, "--format", "github").out
+    assert f"::notice file={EXAMPLE}" in github  # located through the recorded spec
+
+
+def test_plan_says_what_apply_will_refuse(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path]
+) -> None:
+    assert run("apply", write_spec(FIVE), "--auto-approve", "--url", sandbox_url).code == 0
+    pruned = write_spec(PRUNED, "pruned.yaml")
+    text = run("plan", pruned, "--url", sandbox_url)
+    assert text.code == 0  # refusals do not change plan's exit code
+    assert "Apply would refuse this plan: deletes 4 of 5 categories (80%)" in text.out
+    doc = json.loads(run("plan", pruned, "--format", "json", "--url", sandbox_url).out)
+    assert doc["refusals"] == ["deletes 4 of 5 categories (80%), over --delete-threshold 25"]
+    github = run("plan", pruned, "--format", "github", "--url", sandbox_url).out
+    refusal = [line for line in github.splitlines() if line.startswith("::error ")]
+    assert len(refusal) == 1 and "deletes 4 of 5 categories" in refusal[0]
+    markdown = run("plan", pruned, "--format", "markdown", "--url", sandbox_url).out
+    assert "Apply would refuse this plan" in markdown
+    allowed = run(
+        "plan", pruned, "--delete-threshold", "100", "--format", "json", "--url", sandbox_url
+    )
+    assert json.loads(allowed.out)["refusals"] == []
+
+
+def test_an_update_threshold_refuses_mass_updates(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path]
+) -> None:
+    assert run("apply", write_spec(FIVE), "--auto-approve", "--url", sandbox_url).code == 0
+    recoloured = write_spec(
+        FIVE.replace("\n    ", "\n").replace("name: Cat", 'color: "#123456"\n    name: Cat'),
+        "colours.yaml",
+    )
+    result = run(
+        "apply", recoloured, "--auto-approve", "--update-threshold", "50", "--url", sandbox_url
+    )
+    assert result.code == 1
+    assert "updates 5 of 5 categories (100%), over --update-threshold 50" in result.err
+
+
+def test_plan_time_errors_are_located_in_the_spec(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path]
+) -> None:
+    spec = write_spec("version: 1\nstatuses:\n  - name: Planned\n  - name: Done\n")
+    result = run("plan", spec, "--url", sandbox_url)
+    assert result.code == 1
+    assert f"{spec}:3:5: new statuses need a tab: Planned" in result.err
+    assert f"{spec}:4:5: new statuses need a tab: Done" in result.err
+    github = run("plan", spec, "--format", "github", "--url", sandbox_url)
+    assert f"::error file={spec},line=3,col=5::" in github.out
+
+
+def test_apply_json_lists_each_change_with_its_outcome(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path]
+) -> None:
+    result = run(
+        "apply", write_spec(FIVE), "--auto-approve", "--format", "json", "--url", sandbox_url
+    )
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert [c["outcome"] for c in doc["changes"]] == ["applied"] * 5
+    assert all(isinstance(c["id"], int) for c in doc["changes"])
+
+
+def test_validate_json_lists_problems_with_their_place(
+    run: Runner, write_spec: Callable[..., Path]
+) -> None:
+    good = write_spec(FIVE, "good.yaml")
+    bad = write_spec("version: 1\ncategories:\n  - nam: x\n", "bad.yaml")
+    result = run("validate", good, bad, "--format", "json")
+    assert result.code == 1
+    doc = json.loads(result.out)
+    assert [v["file"] for v in doc["valid"]] == [str(good)]
+    unknown = {"file": str(bad), "line": 3, "col": 5}
+    assert {**unknown, "message": "unknown key 'nam'; did you mean 'name'?"} in doc["problems"]
+
+
+def test_every_command_takes_h_and_the_version_takes_V(run: Runner) -> None:
+    for command in (["plan"], ["apply"], ["validate"], ["show"], ["schema"], ["export"],
+                    ["sandbox", "serve"], ["sandbox", "serve", "--provider", "abc"],
+                    ["sandbox", "serve", "--provider", "userecho"]):  # fmt: skip
+        result = run(*command, "-h")
+        assert result.code == 0, (command, result.err)
+        assert "Usage:" in result.out
+    assert run("-V").out.startswith("reconciler, version")
+
+
+def test_schema_prints_and_writes_the_json_schema(run: Runner, tmp_path: Path) -> None:
+    printed = json.loads(run("schema").out)
+    assert "$schema" in printed
+    out = tmp_path / "s.json"
+    assert run("schema", "--out", out).code == 0
+    assert json.loads(out.read_text()) == printed
+
+
+def test_export_keeps_an_existing_file_and_writes_the_schema_it_names(
+    run: Runner, sandbox_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "portal.yaml"
+    assert run("export", "--out", out, "--url", sandbox_url).code == 0
+    assert out.read_text().startswith("# yaml-language-server: $schema=portal.schema.json\n")
+    assert (tmp_path / "portal.schema.json").exists()
+    refused = run("export", "--out", out, "--url", sandbox_url)
+    assert refused.code == 1 and "--force" in refused.err
+    assert run("export", "--out", out, "--force", "--url", sandbox_url).code == 0
+
+
+def test_no_color_flag(run: Runner, sandbox_url: str) -> None:
+    result = run("plan", EXAMPLE, "--no-color", "--url", sandbox_url)
+    assert result.code == 0
+    assert "\x1b[" not in result.out
