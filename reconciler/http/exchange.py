@@ -108,12 +108,15 @@ class Exchange:
 
     def _read(self, response: httpx.Response, sent: float, seconds: float) -> bytes:
         """The body, decoded, read in chunks: cut when over ``max_body`` (before reading, when
-        Content-Length says so), past the deadline, or when the stop is set."""
+        Content-Length says so), past the deadline, or when the stop is set during a read
+        (a write's answer is read to its end: the write is in flight, and its answer says what
+        it made)."""
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_body:
             raise _Cut("large", int(length))
         chunks: list[bytes] = []
         size = 0
+        reading = response.request.method in ("GET", "HEAD")
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_body:
@@ -121,7 +124,7 @@ class Exchange:
             chunks.append(chunk)
             if self.clock() - sent > seconds:
                 raise _Cut("overdue")
-            if self.stopper.is_set():
+            if reading and self.stopper.is_set():
                 raise _Cut("stopped")
         return b"".join(chunks)
 
