@@ -25,7 +25,7 @@ from pydantic_core import ErrorDetails
 from .errors import Problem, ReconcilerError, SpecError
 from .interpolate import interpolate
 from .providers import DEFAULT, Product, get, names
-from .spec_yaml import MAX_CHARS, Document, Pos, YamlError, decode, read
+from .spec_yaml import MAX_CHARS, Document, Pos, YamlError, decode, file_of, read
 
 # A value quoted in a message is cut to this many characters: a 1 MB name is not echoed whole.
 _SHOWN = 80
@@ -81,6 +81,19 @@ def parse_spec(
         doc = read(decode(text) if isinstance(text, bytes) else text)
     except YamlError as error:
         raise SpecError(_problems(filename, [(error.pos, error.message)])) from None
+    return parse_document(doc, filename, env)
+
+
+def parse_document(
+    doc: Document, filename: str, env: Mapping[str, str] | None = None
+) -> LoadedSpec:
+    """Validate a document already read (:func:`reconciler.spec_yaml.read`), such as the
+    merge of a base spec and its overlays (:mod:`reconciler.overlay`).
+
+    ``filename`` names the file in problems, except where a position names its own file
+    (:class:`~reconciler.spec_yaml.FilePos`): every problem is reported where its value was
+    written. ``${NAME}`` reads ``env`` (default: the process environment). Raises SpecError.
+    """
     found = list(doc.problems)
     if not isinstance(doc.data, dict):
         found.append((doc.root, _not_a_mapping(doc.data)))
@@ -137,7 +150,7 @@ def summarize(loaded: LoadedSpec) -> dict[str, int]:
 def _problems(filename: str, found: list[tuple[Pos, str]]) -> list[Problem]:
     # one report per spot and message, in file order
     unique = dict.fromkeys((pos, _readable(message)) for pos, message in found)
-    return [Problem(filename, line, col, message) for (line, col), message in unique]
+    return [Problem(file_of(pos, filename), pos[0], pos[1], message) for pos, message in unique]
 
 
 def _readable(message: str) -> str:

@@ -41,6 +41,45 @@ _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
 
 
+class FilePos(tuple[int, int]):
+    """A 1-based (line, col) that also names its file.
+
+    Overlays merge documents read from several files (:mod:`reconciler.overlay`); each
+    position keeps the file that set the value, so a problem found in the merged document
+    is reported in the right file. It is a ``(line, col)`` tuple for everything that reads
+    positions; two positions are equal only when their files are too. Plain tuples and
+    FilePos hash alike, so a set or dict may hold both.
+    """
+
+    file: str
+
+    def __new__(cls, file: str, line: int, col: int) -> FilePos:
+        made = super().__new__(cls, (line, col))
+        made.file = file
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        same_file = not isinstance(other, FilePos) or other.file == self.file
+        return same_file and tuple.__eq__(self, other) is True
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+    def __repr__(self) -> str:
+        return f"FilePos({self.file!r}, {self[0]}, {self[1]})"
+
+    def __getnewargs__(self) -> tuple[str, int, int]:
+        return self.file, self[0], self[1]
+
+
+def file_of(pos: Pos, default: str) -> str:
+    """The file a position was written in: its own for a FilePos, else ``default``."""
+    return pos.file if isinstance(pos, FilePos) else default
+
+
 class YamlError(Exception):
     """A problem that stops reading the file; ``pos`` is 1-based."""
 
@@ -93,6 +132,24 @@ class Document:
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 pos, node = self.items[id(node)][part], node[part]
         return pos
+
+
+def stamp(doc: Document, file: str) -> Document:
+    """``doc`` with every position turned into a :class:`FilePos` of ``file`` (in place)."""
+
+    def at(pos: Pos) -> FilePos:
+        return pos if isinstance(pos, FilePos) else FilePos(file, pos[0], pos[1])
+
+    doc.root = at(doc.root)
+    for table in doc.keys.values():
+        for name, (key_pos, value_pos) in table.items():
+            table[name] = (at(key_pos), at(value_pos))
+    for places in doc.items.values():
+        places[:] = [at(pos) for pos in places]
+    doc.starts = {ident: at(pos) for ident, pos in doc.starts.items()}
+    doc.problems = [(at(pos), message) for pos, message in doc.problems]
+    doc.poisoned = {at(pos) for pos in doc.poisoned}
+    return doc
 
 
 def decode(raw: bytes) -> str:

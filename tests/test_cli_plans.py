@@ -62,7 +62,8 @@ def test_plan_says_what_apply_will_refuse(
     assert doc["refusals"] == ["deletes 4 of 5 categories (80%), over --delete-threshold 25"]
     github = run("plan", pruned, "--format", "github", "--url", sandbox_url).out
     refusal = [line for line in github.splitlines() if line.startswith("::error ")]
-    assert len(refusal) == 1 and "deletes 4 of 5 categories" in refusal[0]
+    assert len(refusal) == 1
+    assert "deletes 4 of 5 categories" in refusal[0]
     markdown = run("plan", pruned, "--format", "markdown", "--url", sandbox_url).out
     assert "Apply would refuse this plan" in markdown
     allowed = run(
@@ -149,7 +150,8 @@ def test_export_keeps_an_existing_file_and_writes_the_schema_it_names(
     assert out.read_text().startswith("# yaml-language-server: $schema=portal.schema.json\n")
     assert (tmp_path / "portal.schema.json").exists()
     refused = run("export", "--out", out, "--url", sandbox_url)
-    assert refused.code == 1 and "--force" in refused.err
+    assert refused.code == 1
+    assert "--force" in refused.err
     assert run("export", "--out", out, "--force", "--url", sandbox_url).code == 0
 
 

@@ -279,7 +279,10 @@ def test_a_spec_over_the_size_limit_is_refused_before_parsing(
 
 
 def test_environment_variables_are_read_into_strings() -> None:
-    text = "version: 1\ncategories:\n  - name: ${TEAM} bugs\n    color: '${COLOR}'\ntags: ['a$${b}']\n"
+    text = (
+        "version: 1\ncategories:\n  - name: ${TEAM} bugs\n    color: '${COLOR}'\n"
+        "tags: ['a$${b}']\n"
+    )
     loaded = parse_spec(text, "p.yaml", env={"TEAM": "Web", "COLOR": "#ABCDEF"})
     assert [c.name for c in loaded.spec.categories] == ["Web bugs"]
     assert loaded.spec.categories[0].color == "#ABCDEF"
@@ -302,5 +305,6 @@ def test_an_unusable_variable_is_located_and_nothing_else_is_said_there(
         parse_spec(text, "p.yaml", env={"PRODUCTLIFT_TOKEN": "secret-token-value"})
     shown = [str(p) for p in caught.value.problems]
     assert len(shown) == 1, shown
-    assert shown[0].startswith("p.yaml:4:12: ") and message in shown[0]
+    assert shown[0].startswith("p.yaml:4:12: ")
+    assert message in shown[0]
     assert "secret-token-value" not in shown[0]

@@ -60,7 +60,9 @@ class Spec(_Model):
 def check(doc: Document) -> tuple[list[Any], dict[tuple[str, str], Any]]:
     index = {}
     for board, pos in zip(
-        doc.data.get("boards") or [], doc.items.get(id(doc.data.get("boards")), [])
+        doc.data.get("boards") or [],
+        doc.items.get(id(doc.data.get("boards")), []),
+        strict=False,
     ):
         if isinstance(board, dict) and isinstance(board.get("name"), str):
             index[("board", board["name"].lower())] = pos

@@ -12,6 +12,7 @@ import click
 
 from ..errors import Aborted, ReconcilerError
 from .app import cli, console, load, portal_for, url_option, verbose_option
+from .many import portals_options, run_apply_portals
 from .plans import build, print_plan, threshold_options, thresholds
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     help="json: each change with its outcome and id, alone on stdout.",
 )
 @threshold_options
+@portals_options
 @url_option
 @verbose_option
 def apply(
@@ -49,6 +51,8 @@ def apply(
     fmt: str,
     delete_threshold: float | None,
     update_threshold: float | None,
+    portals: str | None,
+    portal: tuple[str, ...],
     url: str | None,
 ) -> None:
     """Plan (or check a saved plan), confirm, and apply.
@@ -60,6 +64,18 @@ def apply(
     from ..plan import check_thresholds
     from ..saved import check_provider, check_spec, looks_like_plan, read_saved, recorded_spec
 
+    if portals or portal:
+        sys.exit(
+            run_apply_portals(
+                portals,
+                portal,
+                plan_file=plan_file,
+                auto_approve=auto_approve,
+                url=url,
+                delete_threshold=delete_threshold,
+                update_threshold=update_threshold,
+            )
+        )
     saved: dict[str, Any] | None = None
     if plan_file is None and looks_like_plan(spec):
         plan_file = spec
@@ -80,8 +96,8 @@ def apply(
         check_provider(saved, plan_file, loaded.product.name)
     limits = thresholds(delete_threshold, update_threshold)
     out = console(stderr=fmt == "json")
-    with portal_for(loaded, url, "json" if fmt == "json" else "text") as portal:
-        result = build(loaded, portal, limits)
+    with portal_for(loaded, url, "json" if fmt == "json" else "text") as connection:
+        result = build(loaded, connection, limits)
         if saved is not None and plan_file is not None:
             check_saved_plan(load_saved_plan(saved, plan_file), result, plan_file)
         print_plan(result, "text", None) if fmt == "text" else out.print(_text(result))
@@ -92,7 +108,7 @@ def apply(
         check_thresholds(result, limits)
         if not auto_approve:
             _confirm(result)
-        done = _run(result, portal, out)
+        done = _run(result, connection, out)
     if fmt == "json":
         click.echo(json.dumps(_outcomes(result, done), indent=2, ensure_ascii=False))
 

@@ -12,6 +12,7 @@ import click
 
 from ..errors import EXIT_CHANGES, PlanError, ReconcilerError
 from .app import cli, console, load, portal_for, url_option, verbose_option
+from .many import portals_options, run_plan_portals
 
 if TYPE_CHECKING:
     from ..loader import LoadedSpec
@@ -89,6 +90,7 @@ class LocatedPlanError(ReconcilerError):
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes (drift).")
 @threshold_options
+@portals_options
 @url_option
 @verbose_option
 def plan(
@@ -98,13 +100,31 @@ def plan(
     detailed_exitcode: bool,
     delete_threshold: float | None,
     update_threshold: float | None,
+    portals: str | None,
+    portal: tuple[str, ...],
     url: str | None,
 ) -> None:
-    """Read the portal and print the ordered plan (and what apply would refuse)."""
+    """Read the portal and print the ordered plan (and what apply would refuse).
+
+    With --portals, every portal of the file (or those --portal names), each on its own.
+    """
+    if portals or portal:
+        sys.exit(
+            run_plan_portals(
+                portals,
+                portal,
+                fmt=fmt,
+                out=out,
+                detailed_exitcode=detailed_exitcode,
+                url=url,
+                delete_threshold=delete_threshold,
+                update_threshold=update_threshold,
+            )
+        )
     loaded = load(spec, fmt)
-    with portal_for(loaded, url, fmt) as portal:
+    with portal_for(loaded, url, fmt) as connection:
         try:
-            result = build(loaded, portal, thresholds(delete_threshold, update_threshold))
+            result = build(loaded, connection, thresholds(delete_threshold, update_threshold))
         except LocatedPlanError as error:
             if fmt == "github":
                 from ..render import render_problems_github

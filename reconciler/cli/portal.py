@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from ..errors import ReconcilerError
 from .app import cli, portal_for, url_option, verbose_option
+from .many import portals_options, run_export_portals
 
 
 @cli.command()
@@ -21,9 +23,17 @@ from .app import cli, portal_for, url_option, verbose_option
     help="The product the portal runs (default: the default provider).",
 )
 @click.option("--force", is_flag=True, help="Overwrite --out when it exists.")
+@portals_options
 @url_option
 @verbose_option
-def export(out: str | None, provider_name: str | None, force: bool, url: str | None) -> None:
+def export(
+    out: str | None,
+    provider_name: str | None,
+    force: bool,
+    portals: str | None,
+    portal: tuple[str, ...],
+    url: str | None,
+) -> None:
     """Write the live portal as a spec; `plan` on it shows no changes.
 
     With --out, the JSON Schema its header names is written beside it when absent.
@@ -31,6 +41,8 @@ def export(out: str | None, provider_name: str | None, force: bool, url: str | N
     from ..export import SCHEMA_FILE, dump_spec
     from ..state import Desired
 
+    if portals or portal:
+        sys.exit(run_export_portals(portals, portal, out=out, url=url))
     if out and Path(out).exists() and not force:
         raise ReconcilerError(
             f"{out} exists; export writes a new file", hint="pass --force to overwrite it"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from ..errors import ReconcilerError, SpecError
 from .app import cli, load, verbose_option
+from .many import portals_options, run_validate_portals, show_option
 
 
 @cli.command()
@@ -21,11 +23,20 @@ from .app import cli, load, verbose_option
     show_default=True,
     help="json: {valid: [...], problems: [{file, line, col, message}]} alone on stdout.",
 )
+@portals_options
+@show_option
 @verbose_option
-def validate(specs: tuple[str, ...], fmt: str) -> None:
-    """Load and check specs offline (default ./portal.yaml); no request is sent."""
+def validate(
+    specs: tuple[str, ...], fmt: str, portals: str | None, portal: tuple[str, ...], show: str | None
+) -> None:
+    """Load and check specs offline (default ./portal.yaml); no request is sent.
+
+    With --portals, every portal's spec and overlays, merged (--show NAME prints one).
+    """
     from ..loader import summarize
 
+    if portals or portal or show:
+        sys.exit(run_validate_portals(portals, portal, fmt=fmt, show=show))
     problems = []
     valid: list[dict[str, object]] = []
     for spec in specs or ("portal.yaml",):
