@@ -16,6 +16,8 @@ ENV_VARS = (
     "PRODUCTLIFT_TOKEN",
     "RECONCILER_SANDBOX_FAULTS",
     "RECONCILER_SANDBOX_RATE_LIMIT",
+    "RECONCILER_DEADLINE",
+    "RECONCILER_RUN_DEADLINE",
     "NO_COLOR",
 )
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "portal.yaml"

@@ -159,3 +159,33 @@ def test_no_color_flag(run: Runner, sandbox_url: str) -> None:
     result = run("plan", EXAMPLE, "--no-color", "--url", sandbox_url)
     assert result.code == 0
     assert "\x1b[" not in result.out
+
+
+def test_a_run_deadline_stops_a_slow_portal_with_one_line(run: Runner) -> None:
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True).start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        result = run(
+            "plan",
+            EXAMPLE,
+            "--url",
+            url,
+            "--deadline",
+            "0.5",
+            env={"PRODUCTLIFT_TOKEN": "tok-1234"},
+        )
+    finally:
+        for conn in accepted:
+            conn.close()
+        server.close()
+    errors = [line for line in result.err.splitlines() if line.startswith("Error: ")]
+    assert result.code == 1
+    assert len(errors) == 1
+    assert "GET /api/v1/tabs" in errors[0]

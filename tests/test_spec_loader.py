@@ -164,10 +164,10 @@ def test_five_thousand_resources_load_well_under_a_second(tmp_path: Path) -> Non
 
 
 def test_big_spec_with_two_mistakes_reports_just_them() -> None:
-    text = big_spec(1000).replace("Category 7\n", "category 3\n").replace("tag-9\n", "x\n")
+    text = big_spec(1000).replace("Category 7\n", "category 3\n").replace("tag-9\n", "' '\n")
     with pytest.raises(SpecError) as caught:
         parse_spec(text, "big.yaml")
     assert [p.message for p in caught.value.problems] == [
         "duplicate category 'category 3' (first at line 12)",
-        "tag 'x' is too short (1 character; names are 2 to 60)",
+        "tag ' ' is blank: a name needs a visible character",
     ]

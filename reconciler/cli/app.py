@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -81,13 +81,53 @@ def verbose_option(f: F) -> F:
     )(f)
 
 
+def _deadline(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+    if value is not None:  # read by connection_env(), never written into os.environ
+        ctx.meta[f"reconciler.{param.name}"] = value
+
+
 def url_option(f: F) -> F:
+    """``--url`` and the deadlines: what every command that talks to a portal takes."""
+    for name, help_text in (
+        (
+            "--run-deadline",
+            "Seconds the whole run may take; past it, one line naming the request "
+            "(or RECONCILER_RUN_DEADLINE).",
+        ),
+        (
+            "--deadline",
+            "Seconds each request may take in all, however slowly it answers "
+            "(or RECONCILER_DEADLINE; default 60).",
+        ),
+    ):
+        f = click.option(
+            name,
+            type=click.FloatRange(0, min_open=True),
+            metavar="SECONDS",
+            expose_value=False,
+            callback=_deadline,
+            help=help_text,
+        )(f)
     return click.option(
         "--url",
         metavar="URL",
         help="Portal URL (or sandbox:[PATH]); overrides the provider's URL variable "
         "and portal.url.",
     )(f)
+
+
+def connection_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a portal connection reads, with --deadline and --run-deadline."""
+    env = dict(os.environ if base is None else base)
+    ctx = click.get_current_context(silent=True)
+    for key, name in (
+        ("deadline", "RECONCILER_DEADLINE"),
+        ("run_deadline", "RECONCILER_RUN_DEADLINE"),
+    ):
+        value = ctx.meta.get(f"reconciler.{key}") if ctx is not None else None
+        if value is not None:
+            env[name] = str(value)
+    return env
 
 
 def spec_argument(f: F) -> F:
@@ -141,7 +181,9 @@ def portal_for(
     spec_url = getattr(portal, "url", None)
     target = resolve_target(url, spec_url, product=product)
     announce(target, fmt)
-    provider = open_provider(target, product=product, spec=loaded.spec if loaded else None)
+    provider = open_provider(
+        target, connection_env(), product=product, spec=loaded.spec if loaded else None
+    )
     try:
         yield provider
     finally:

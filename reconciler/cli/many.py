@@ -164,7 +164,9 @@ class _connected:
             )
         if self.fmt != "text":
             click.echo(f"[{self.entry.name}] {target.banner()}", err=True)
-        env = self.entry.environment()
+        from .app import connection_env
+
+        env = connection_env(self.entry.environment())
         self.portal = open_provider(target, env, self.loaded.product, self.loaded.spec)
         return self.portal
 

@@ -50,6 +50,7 @@ import tenacity
 from .. import __version__
 from .answers import Answer, Call, Interpreter, MiB
 from .auth import Auth, Bearer
+from .deadline import bound_sockets
 from .dialect import GENERIC, Dialect
 from .exchange import Exchange
 from .gate import Gate
@@ -122,6 +123,7 @@ class Client:
         self._answers = Interpreter(dialect, self.base_url, self._scrubber)
         headers = {"Accept": "application/json", "User-Agent": f"portal-reconciler/{__version__}"}
         http = httpx.Client(headers=headers, transport=transport, follow_redirects=False)
+        bound_sockets(http)  # the whole-request deadline holds while headers arrive too
         self._http = http
         self._exchange = Exchange(
             http, self._answers, clock, self._stopper,

@@ -15,6 +15,7 @@ import httpx
 
 from .answers import Answer, Call, Interpreter
 from .auth import Auth
+from .deadline import passed, until
 from .stops import StoppedError, Stopper
 
 RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -69,17 +70,18 @@ class Exchange:
         cut: _Cut | None = None
         reason, kind, status = "", "", 0
         try:
-            response = self.http.send(request, stream=True)
-            status = response.status_code
-            try:
-                content = self._read(response, sent, seconds)
-            finally:
-                response.close()
+            with until(seconds):
+                response = self.http.send(request, stream=True)
+                status = response.status_code
+                try:
+                    content = self._read(response, sent, seconds)
+                finally:
+                    response.close()
         except _Cut as early:
             cut = early
         except (httpx.HTTPError, httpx.InvalidURL) as error:
             reason = self.scrub(f"{type(error).__name__}: {error}".rstrip(": "))
-            kind = _classify(error, capped)
+            kind = _classify(error, capped or passed())
         else:
             answer = Answer(response.status_code, response.headers, content, response.reason_phrase)
             return Result(answer)

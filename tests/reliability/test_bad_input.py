@@ -34,10 +34,10 @@ EXPECTED: dict[str, tuple[int, int | None, str]] = {
     "binary-junk.yaml": (1, 32, "binary data (a NUL byte)"),
     "bom-with-unknown-key.yaml": (2, 1, "unknown key 'nope'"),
     "bounds-color-short.yaml": (4, 12, "is not a colour like #RRGGBB"),
-    "bounds-description-256.yaml": (4, 18, "256 characters long; the API accepts at most 255"),
+    "bounds-description-256.yaml": (6, 18, "256 characters long; the API accepts at most 255"),
     "bounds-empty-name.yaml": (3, 11, "too short (0 characters"),
-    "bounds-name-61-chars.yaml": (3, 5, "too long (61 characters; names are 2 to 60)"),
-    "bounds-name-one-char.yaml": (3, 11, "name 'B' is too short"),
+    "bounds-name-256-chars.yaml": (3, 5, "too long (256 characters; names are 1 to 255)"),
+    "bounds-name-blank.yaml": (3, 11, "name '  ' is blank"),
     "control-character.yaml": (3, 13, "U+0007 is not allowed"),
     "crlf-unknown-key.yaml": (4, 5, "unknown key 'colr'; did you mean 'color'?"),
     "deep-block-mapping.yaml": (258, 513, "nested deeper than 256 levels"),
@@ -149,12 +149,12 @@ def test_a_bom_before_a_valid_spec_is_fine(run: Runner, tmp_path: Path) -> None:
 def _many_categories(size: int) -> str:
     head, entry = "version: 1\ncategories:\n", '  - name: Category {:05d}\n    color: "#ABCDEF"\n'
     count = (size - len(head)) // len(entry.format(0))
-    return head + "".join(entry.format(n) for n in range(count)) + "  - name: B\n"
+    return head + "".join(entry.format(n) for n in range(count)) + '  - name: " "\n'
 
 
 MEGABYTE = 1_000_000
 BIG = {
-    "many-entries": (_many_categories(MEGABYTE), "name 'B' is too short"),
+    "many-entries": (_many_categories(MEGABYTE), "name ' ' is blank"),
     "one-long-name": ("version: 1\ncategories:\n  - name: " + "x" * MEGABYTE + "\n", "too long"),
     "one-long-tab-reference": (
         "version: 1\ntabs: [{slug: roadmap}]\nstatuses:\n  - {name: Planned, tab: "

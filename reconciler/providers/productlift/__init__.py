@@ -21,7 +21,7 @@ from .desired import desired_state
 from .export import export_spec
 from .rules import check
 from .schema import SCHEMA
-from .spec import COLOR_PATTERN, EMAIL_PATTERN, NAME_PATTERN, Section, Spec
+from .spec import COLOR_PATTERN, EMAIL_PATTERN, NAME_MAX, NAME_PATTERN, Section, Spec
 from .writing import ProductLift
 
 NAME_FIELDS = frozenset({"name", "title", "renamed_from", "tag"})
@@ -68,16 +68,14 @@ PRODUCT = Product(
     summarize=summarize,
     serve=_serve,
     needed_credentials=lambda spec: ("PRODUCTLIFT_TOKEN",),
-    length_bounds=lambda field: (2, 60) if field in NAME_FIELDS else None,
+    length_bounds=lambda field: (1, NAME_MAX) if field in NAME_FIELDS else None,
     union_labels=frozenset({"str", "Tag", "bool", "Prune"}),
     extra={
         "name_unions": ("Tag",),
         "pattern_messages": {
             COLOR_PATTERN: "{name} '{value}' is not a colour like #RRGGBB",
             EMAIL_PATTERN: "{name}: '{value}' is not an email address",
-            NAME_PATTERN: (
-                "{name} '{value}' starts or ends with a space or spans lines (the portal trims it)"
-            ),
+            NAME_PATTERN: "{name} '{value}' is blank: a name needs a visible character",
         },
     },
 )

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from ...errors import ApiError, BadResponseError, PlanError
 from ...kinds import Ident
 from ...state import Desired, Id, LiveState, Resource
+from .bounds import check_new_names
 from .client import Client
 from .desired import needs as read_needs
 
@@ -67,7 +68,11 @@ FLAT: dict[Kind, _KindMap] = {
 
 
 def _blank(value: Any) -> Any:
-    return None if value == "" else value
+    """A free text as the spec states it (desired.py): trimmed, and "" as null; the portal
+    trims what it is sent, but may hold outer spaces from elsewhere."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
 
 
 def _color(value: Any) -> Any:
@@ -106,6 +111,7 @@ class Reader:
             ]
         state.resources["section"] = self._read_sections(needs.nested_sections, needs.everything)
         state.resources["membership"] = self._read_members(state.of("group"), needs)
+        check_new_names(desired, state)
         self._resolve_users(needs.emails)
         return state
 

@@ -26,16 +26,22 @@ from pydantic import Tag as Case
 
 KINDS = ("categories", "statuses", "tags", "sections", "groups")
 
-# The portal trims names, so a name with outer spaces would never match its own copy.
-NAME_PATTERN = r"^\S(?:.*\S)?$"
+# A name needs a visible character; outer spaces are refused only on new names (bounds.py):
+# the portal trims what it is sent, but may hold such a name already.
+NAME_PATTERN = r"\S"
+NAME_MAX = 255  # the database column: no portal holds a longer name
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
-EMAIL_PATTERN = r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$"
+# user@host: a portal's own users include such addresses (admin@localhost)
+EMAIL_PATTERN = r"^[^@\s/]+@[^@\s/]+$"
 
-Name = Annotated[str, StringConstraints(min_length=2, max_length=60, pattern=NAME_PATTERN)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, pattern=NAME_PATTERN)]
+OldName = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
 Color = Annotated[str, StringConstraints(pattern=COLOR_PATTERN)]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=191)]
 Email = Annotated[str, StringConstraints(max_length=191, pattern=EMAIL_PATTERN)]
 Description = Annotated[str, StringConstraints(max_length=255)]
+# The API gives a group's description no limit; MySQL's TEXT holds 65,535 bytes.
+GroupDescription = Annotated[str, StringConstraints(max_length=65535)]
 Icon = Annotated[str, StringConstraints(max_length=50)]
 # A colour the API cannot clear: optional, but null is refused (see _required_color).
 SetColor = Annotated[
@@ -88,7 +94,7 @@ class Category(_Model):
 
     name: Name
     color: SetColor = None
-    renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
+    renamed_from: list[OldName] = Field(default_factory=list, description="Earlier names")
 
     _color = field_validator("color")(classmethod(lambda cls, v: _required_color(v)))
 
@@ -99,7 +105,7 @@ class Status(_Model):
     name: Name
     color: SetColor = None
     tab: Slug | None = Field(default=None, description="Slug of the tab the status belongs to")
-    renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
+    renamed_from: list[OldName] = Field(default_factory=list, description="Earlier names")
 
     _color = field_validator("color")(classmethod(lambda cls, v: _required_color(v)))
 
@@ -108,7 +114,7 @@ class Tag(_Model):
     """A tag, identified by its text (case-insensitive)."""
 
     name: Name
-    renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
+    renamed_from: list[OldName] = Field(default_factory=list, description="Earlier names")
 
 
 class Section(_Model):
@@ -123,7 +129,7 @@ class Section(_Model):
     color: Color | None = Field(default=None, description="#RRGGBB; null clears it")
     hidden: bool | None = None
     sections: list[Section] = Field(default_factory=list, description="Child sections")
-    renamed_from: list[Annotated[str, StringConstraints(min_length=2)]] = Field(
+    renamed_from: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
         default_factory=list,
         description="Earlier titles, or earlier TAB/PARENT/.../TITLE paths",
     )
@@ -135,11 +141,11 @@ class Group(_Model):
     """A user group; its members list, when given, is the whole membership."""
 
     name: Name
-    description: Description | None = None
+    description: GroupDescription | None = None
     members: list[Email] | None = Field(
         default=None, description="The whole membership, by email; left out, not managed"
     )
-    renamed_from: list[Name] = Field(default_factory=list, description="Earlier names")
+    renamed_from: list[OldName] = Field(default_factory=list, description="Earlier names")
 
     @field_validator("members")
     @classmethod

@@ -11,6 +11,7 @@ from ...plan import Action, Change
 from ...state import Id
 from .. import Product
 from .reading import FLAT, Kind, Reader, key
+from .taken import TAKEN, taken
 
 Ids = Mapping[tuple[str, Ident], Id]
 
@@ -94,9 +95,11 @@ class ProductLift(Reader):
             created = self._data(self.client.request("POST", path, json=body), "POST", path)
             new_id: Id = created["id"]
         except ApiError as error:
-            if not (error.status == 422 and error.retried and error.mentions("already been taken")):
+            if not (error.status == 422 and error.mentions(TAKEN)):
                 raise
-            new_id = self._adopt(change, body)
+            if not error.retried:
+                raise taken(error, change.kind, body, self._raw) from None
+            new_id = self._adopt(change, body, error)
         if change.kind == "section" and (change.after or {}).get("hidden"):
             # the create endpoint takes no visibility: a second write sets it
             self.client.request(
@@ -106,29 +109,33 @@ class ProductLift(Reader):
             )
         return new_id
 
-    def _adopt(self, change: Change, body: Mapping[str, Any]) -> Id:
-        """Our first attempt landed but its answer was lost: find what it made."""
+    def _adopt(self, change: Change, body: Mapping[str, Any], error: ApiError) -> Id:
+        """Our first attempt landed but its answer was lost: find what it made. A child
+        section is looked for among its parent's children too, for a portal whose
+        ``GET sections`` lists root sections only."""
         path = self._path(change.kind)
-        if change.kind == "section":
-            for item in self._list(path, named="title"):
-                same_parent = str(item.get("parent_id") or "") == str(body.get("parent_id") or "")
-                if (
-                    same_parent
-                    and str(item.get("tab_id")) == str(body["tab_id"])
-                    and key(str(item.get("title"))) == key(str(body["title"]))
-                ):
-                    return item["id"]  # type: ignore[no-any-return]
-        else:
-            field = FLAT[change.kind].name_field
-            for item in self._list(path, named=field):
-                if key(str(item.get(field))) == key(str(body[field])):
-                    return item["id"]  # type: ignore[no-any-return]
-        raise ApiError(
-            "POST",
-            f"{self.client.api_prefix}/{path}",
-            422,
-            f"{change.kind} {change.name!r} is taken, but no such {change.kind} is listed",
-        )
+        field = "title" if change.kind == "section" else FLAT[change.kind].name_field
+        parent = body.get("parent_id") if change.kind == "section" else None
+        found = self._made(change.kind, self._list(path, named=field), field, body)
+        if found is None and parent is not None:
+            children = self._list(f"sections/{parent}/children", named=field)
+            for child in children:
+                child.setdefault("tab_id", body["tab_id"])
+                child.setdefault("parent_id", parent)
+            found = self._made(change.kind, children, field, body)
+        if found is None:
+            raise taken(error, change.kind, body, self._raw, listed=False) from None
+        return found
+
+    @staticmethod
+    def _made(
+        kind: Kind, items: list[dict[str, Any]], field: str, body: Mapping[str, Any]
+    ) -> Id | None:
+        """The id of the item in ``items`` that the create of ``body`` made, if listed."""
+        for item in items:
+            if key(str(item.get(field))) == key(str(body[field])) and _same_place(kind, item, body):
+                return item["id"]  # type: ignore[no-any-return]
+        return None
 
     def _update(self, change: Change, ids: Ids) -> None:
         assert change.id is not None
@@ -145,7 +152,12 @@ class ProductLift(Reader):
                 if change.kind == "status":
                     body.setdefault("color", raw.get("color"))
                     body.setdefault("tab_id", raw.get("tab_id"))
-        self.client.request(method, f"{self._path(change.kind)}/{change.id}", json=body)
+        try:
+            self.client.request(method, f"{self._path(change.kind)}/{change.id}", json=body)
+        except ApiError as error:
+            if error.status == 422 and error.mentions(TAKEN):
+                raise taken(error, change.kind, body, self._raw) from None
+            raise
 
     def _member(self, change: Change, ids: Ids) -> None:
         assert change.refs.parent is not None
@@ -170,3 +182,11 @@ class ProductLift(Reader):
                 'expected {"data": {... "id": ...}}',
             )
         return data
+
+
+def _same_place(kind: Kind, item: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
+    """For a section: the same tab and parent as the create asked for (else: True)."""
+    if kind != "section":
+        return True
+    same_parent = str(item.get("parent_id") or "") == str(body.get("parent_id") or "")
+    return same_parent and str(item.get("tab_id")) == str(body["tab_id"])

@@ -1,6 +1,7 @@
 """Handlers for the flat kinds: categories, statuses, tags, groups and group members.
 
-Names are 2-60 characters and unique per kind, compared casefolded; renaming a resource to
+Names are 2-60 characters and unique per kind, compared as MySQL's collation does
+(:func:`.schema.name_key`); renaming a resource to
 another letter case of its own name is allowed (the uniqueness check skips the row itself).
 """
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from . import render
 from .call import EMPTY, Answer, Call, data, message
+from .schema import name_key
 from .store import Row, Store
 from .validate import Checker, HttpError, invalid, not_found
 
@@ -30,17 +32,17 @@ def _name(
     )
     if value is not None:
         besides = update["id"] if update is not None else None
-        c.unique(field, store.exists(table, {f"{field}_key": value.casefold()}, besides=besides))
+        c.unique(field, store.exists(table, {f"{field}_key": name_key(value)}, besides=besides))
     return value
 
 
 def _changes(c: Checker, values: dict[str, Any]) -> dict[str, Any]:
     """The columns to write: the fields given in the request (``values`` maps field → column
-    value), with the casefolded copy of a name."""
+    value), with the comparison copy of a name."""
     out: dict[str, Any] = {}
     for field, value in values.items():
         if c.given(field.removesuffix("_key")):
-            out[field] = value.casefold() if field.endswith("_key") else value
+            out[field] = name_key(value) if field.endswith("_key") else value
     return out
 
 
@@ -62,7 +64,7 @@ def create_category(call: Call) -> Answer:
         "categories",
         {
             "name": name,
-            "name_key": name.casefold(),
+            "name_key": name_key(name),
             "color": color,
             "created_at": now,
             "updated_at": now,
@@ -123,7 +125,7 @@ def create_status(call: Call) -> Answer:
         "statuses",
         {
             "name": name,
-            "name_key": name.casefold(),
+            "name_key": name_key(name),
             "color": color,
             "tab_id": tab_id,
             "ord": order,
@@ -171,7 +173,7 @@ def create_tag(call: Call) -> Answer:
     now, id_ = call.store.stamp(), str(uuid.uuid4())
     call.store.insert(
         "tags",
-        {"id": id_, "tag": text, "tag_key": text.casefold(), "created_at": now, "updated_at": now},
+        {"id": id_, "tag": text, "tag_key": name_key(text), "created_at": now, "updated_at": now},
     )
     return data(render.tag(_found(call.store.find("tags", id_)), call.portal_id))
 
@@ -216,7 +218,7 @@ def create_group(call: Call) -> Answer:
         {
             "id": id_,
             "name": name,
-            "name_key": name.casefold(),
+            "name_key": name_key(name),
             "description": description,
             "created_at": now,
             "updated_at": now,

@@ -1,8 +1,8 @@
 """The sandbox's SQLite schema, and what a new portal holds.
 
-Names are unique per kind compared case-insensitively: each name is stored twice, as given
-and casefolded (``*_key``), and the casefolded copy carries the unique index (MySQL's default
-collation, which the real portal runs on, compares names that way). Integer ids use
+Names are unique per kind as MySQL's default collation compares them (the real portal runs
+on it: letter case, accents, ``ß`` and ``ss`` alike): each name is stored twice, as given and
+as :func:`name_key` makes it (``*_key``), and that copy carries the unique index. Integer ids use
 AUTOINCREMENT so a deleted id is never handed out again, as on the real portal.
 """
 
@@ -11,6 +11,14 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable
+
+from ..taken import collated
+
+
+def name_key(name: str) -> str:
+    """A name as the portal's database compares it (see :func:`..taken.collated`)."""
+    return collated(name)
+
 
 SCHEMA_VERSION = 1
 

@@ -1,6 +1,7 @@
 """Handlers for sections: ordered, nested lists inside a tab.
 
-Siblings share a tab and a parent, and their titles are unique among them (casefolded).
+Siblings share a tab and a parent, and their titles are unique among them (as
+:func:`.schema.name_key` compares them).
 ``after_id`` places a new section right after that sibling (the later ones move one place on);
 without it the section goes last. A section cannot change tab; it can change parent inside its
 tab (it then goes last among its new siblings). Deleting a section deletes its descendants.
@@ -12,6 +13,7 @@ from typing import Any
 
 from . import render
 from .call import EMPTY, Answer, Call, data
+from .schema import name_key
 from .store import Row, Store
 from .validate import Checker, as_int, invalid, not_found
 
@@ -89,7 +91,7 @@ def create_section(call: Call) -> Answer:
     if after_id is not None and tab_id is not None and not _among(after, siblings):
         c.fail("after_id", "The selected after id is invalid.")
     if title is not None and tab_id is not None:
-        c.unique("title", store.exists("sections", {**siblings, "title_key": title.casefold()}))
+        c.unique("title", store.exists("sections", {**siblings, "title_key": name_key(title)}))
     c.check()
     assert title is not None
     assert tab_id is not None
@@ -105,7 +107,7 @@ def create_section(call: Call) -> Answer:
             **fields,
             **siblings,
             "title": title,
-            "title_key": title.casefold(),
+            "title_key": name_key(title),
             "ord": order,
             "created_at": now,
             "updated_at": now,
@@ -131,11 +133,11 @@ def update_section(call: Call) -> Answer:
     )
     siblings = _siblings(row["tab_id"], parent_id)
     if title is not None:
-        key = {**siblings, "title_key": title.casefold()}
+        key = {**siblings, "title_key": name_key(title)}
         c.unique("title", store.exists("sections", key, besides=row["id"]))
     c.check()
     assert title is not None
-    changes.update(title=title, title_key=title.casefold(), updated_at=store.stamp())
+    changes.update(title=title, title_key=name_key(title), updated_at=store.stamp())
     if hidden is not None:
         changes["hidden"] = int(hidden)
     if parent_id != row["parent_id"]:
