@@ -14,8 +14,9 @@ from typing import Any
 
 from .diff import diff
 from .errors import ApplyError, Interrupted, PlanError, ReconcilerError, StalePlanError
+from .hints import rename_hints
 from .kinds import Id, Ident, ProviderSchema
-from .plan import FORMAT_VERSION, Action, Change, Plan
+from .plan import FORMAT_VERSION, Action, Change, Plan, Requests
 from .providers import Portal
 from .state import Desired, LiveState
 
@@ -24,6 +25,8 @@ def build_plan(spec: Any, portal: Portal) -> Plan:
     """Read the portal (each collection once) and diff it against ``spec``."""
     product = portal.product
     desired = product.desired(spec)
+    sent = getattr(portal, "requests_sent", None)
+    before = sent() if callable(sent) else 0
     live = portal.read(desired)
     schema = product.schema
     _check_must_exist(schema, desired, live)
@@ -35,17 +38,30 @@ def build_plan(spec: Any, portal: Portal) -> Plan:
         )
     _check_required(schema, result.changes)
     managed = [k.name for k in schema.managed()]
+    requests = _requests(portal, result.changes, before)
     return Plan(
         target=portal.target,
         fingerprint=fingerprint(live, schema),
         changes=tuple(result.changes),
         unmanaged=tuple(result.unmanaged),
-        warnings=tuple(result.warnings),
+        warnings=(*result.warnings, *rename_hints(schema, result.changes)),
         existing={kind: len(live.of(kind)) for kind in managed if kind in live.resources},
         ids=result.ids,
         provider=product.name,
         plurals=schema.plurals,
+        requests=requests,
     )
+
+
+def _requests(portal: Portal, changes: Sequence[Change], before: int) -> Requests | None:
+    """What apply will send: the reads this plan made (an apply plans first) and the writes
+    the provider counts per change; None for a Portal that does not count its requests."""
+    sent = getattr(portal, "requests_sent", None)
+    if not callable(sent):
+        return None
+    writes = sum(portal.write_requests(c) for c in changes)  # type: ignore[attr-defined]
+    reads = int(sent()) - before
+    return Requests(reads, int(writes), portal.rate_limit())  # type: ignore[attr-defined]
 
 
 def _check_must_exist(schema: ProviderSchema, desired: Desired, live: LiveState) -> None:

@@ -88,6 +88,7 @@ class Change:
     after: Mapping[str, Any] | None = None
     refs: Refs = _NO_REFS
     secrets: frozenset[str] = frozenset()  # attributes shown as (secret), never written out
+    origin: str | None = None  # with plan --base: "change" (the edit's) or "drift" (by hand)
 
     def __post_init__(self) -> None:
         if isinstance(self.ident, str):
@@ -105,13 +106,42 @@ class Change:
             "id": self.id,
             "before": None if self.before is None else self.shown(self.before),
             "after": None if self.after is None else self.shown(self.after),
-        }
+        } | ({} if self.origin is None else {"origin": self.origin})
 
     def shown(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """``values`` as every output shows them: secret attributes as ``(secret)``."""
         if not self.secrets:
             return dict(values)
         return {k: SECRET if k in self.secrets and v is not None else v for k, v in values.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Requests:
+    """What apply of a plan sends (its reads are the plan's: an apply plans first), and how
+    long that takes at the portal's limit as the reads saw it (None: no limit known)."""
+
+    reads: int
+    writes: int
+    limit_per_minute: float | None = None
+
+    @property
+    def total(self) -> int:
+        return self.reads + self.writes
+
+    @property
+    def eta_seconds(self) -> float | None:
+        if not self.limit_per_minute:
+            return None
+        return round(self.total / self.limit_per_minute * 60, 1)
+
+    def as_json(self) -> dict[str, Any]:
+        limit = self.limit_per_minute
+        return {
+            "reads": self.reads,
+            "writes": self.writes,
+            "limit_per_minute": int(limit) if limit is not None and limit == int(limit) else limit,
+            "eta_seconds": self.eta_seconds,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +163,7 @@ class Plan:
     provider: str = field(default_factory=_default_provider)
     plurals: Mapping[str, str] = field(default_factory=dict, compare=False)  # renderer labels
     refusals: Sequence[str] = ()  # why apply would refuse it as it stands (thresholds)
+    requests: Requests | None = None  # what apply sends (None: not measured)
 
     def plural(self, kind: str) -> str:
         """The kind's plural as its provider declares it (renderers' labels)."""
@@ -160,6 +191,7 @@ class Plan:
             "unmanaged": [{"kind": u.kind, "name": u.name} for u in self.unmanaged],
             "warnings": list(self.warnings),
             "refusals": list(self.refusals),
+            "requests": None if self.requests is None else self.requests.as_json(),
             "summary": self.summary(),
         }
 
@@ -180,6 +212,7 @@ class Plan:
                 c.get("before"),
                 c.get("after"),
                 Refs.from_json(refs[i]) if i < len(refs) and refs[i] else _NO_REFS,
+                origin=c.get("origin"),
             )
             for i, c in enumerate(data["changes"])
         ]
@@ -191,7 +224,17 @@ class Plan:
             warnings=tuple(data.get("warnings", [])),
             provider=str(data.get("provider") or _default_provider()),
             refusals=tuple(data.get("refusals", [])),
+            requests=_requests(data.get("requests")),
         )
+
+
+def _requests(data: Any) -> Requests | None:
+    if not isinstance(data, dict):
+        return None
+    try:
+        return Requests(int(data["reads"]), int(data["writes"]), data.get("limit_per_minute"))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True, slots=True)

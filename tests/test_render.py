@@ -268,6 +268,7 @@ CONTRACT_KEYS = [
     "unmanaged",
     "warnings",
     "refusals",
+    "requests",
     "summary",
 ]
 CHANGE_KEYS = ["action", "kind", "name", "id", "before", "after"]

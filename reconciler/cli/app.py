@@ -82,7 +82,8 @@ def verbose_option(f: F) -> F:
 
 
 def _deadline(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
-    if value is not None:  # read by connection_env(), never written into os.environ
+    """Keep a connection setting for connection_env() (never written into os.environ)."""
+    if value is not None:
         ctx.meta[f"reconciler.{param.name}"] = value
 
 
@@ -108,6 +109,14 @@ def url_option(f: F) -> F:
             callback=_deadline,
             help=help_text,
         )(f)
+    f = click.option(
+        "--parallel",
+        type=click.IntRange(1, 64),
+        metavar="N",
+        expose_value=False,
+        callback=_deadline,
+        help="Reads in flight at once, within the rate-limit budget (default 8).",
+    )(f)
     return click.option(
         "--url",
         metavar="URL",
@@ -117,12 +126,14 @@ def url_option(f: F) -> F:
 
 
 def connection_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment a portal connection reads, with --deadline and --run-deadline."""
+    """The environment a portal connection reads, with --deadline, --run-deadline and
+    --parallel."""
     env = dict(os.environ if base is None else base)
     ctx = click.get_current_context(silent=True)
     for key, name in (
         ("deadline", "RECONCILER_DEADLINE"),
         ("run_deadline", "RECONCILER_RUN_DEADLINE"),
+        ("parallel", "RECONCILER_PARALLEL"),
     ):
         value = ctx.meta.get(f"reconciler.{key}") if ctx is not None else None
         if value is not None:

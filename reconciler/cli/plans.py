@@ -89,6 +89,14 @@ class LocatedPlanError(ReconcilerError):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes (drift).")
+@click.option(
+    "--base",
+    "base_spec",
+    type=click.Path(dir_okay=False),
+    metavar="BASE_SPEC",
+    help="The spec before the change under review (the target branch's): each change is then "
+    "marked as asked for by the edit, or drift made by hand.",
+)
 @threshold_options
 @portals_options
 @url_option
@@ -98,6 +106,7 @@ def plan(
     fmt: str,
     out: str | None,
     detailed_exitcode: bool,
+    base_spec: str | None,
     delete_threshold: float | None,
     update_threshold: float | None,
     portals: str | None,
@@ -122,6 +131,11 @@ def plan(
             )
         )
     loaded = load(spec, fmt)
+    base = load(base_spec, fmt) if base_spec else None
+    if base is not None and base.product.name != loaded.product.name:
+        raise ReconcilerError(
+            f"--base {base_spec} is a {base.product.name} spec, {spec} a {loaded.product.name} one"
+        )
     with portal_for(loaded, url, fmt) as connection:
         try:
             result = build(loaded, connection, thresholds(delete_threshold, update_threshold))
@@ -131,6 +145,12 @@ def plan(
 
                 click.echo(render_problems_github(error.problems), nl=False)
             raise
+    if base is not None:
+        from ..origin import with_origins
+
+        product = loaded.product
+        now, before = product.desired(loaded.spec), product.desired(base.spec)
+        result = with_origins(result, product.schema, now, before)
     if out:
         save(result, out, loaded)
     print_plan(result, fmt, loaded)

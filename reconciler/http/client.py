@@ -276,6 +276,17 @@ class Client:
         """Answers that were 429."""
         return self._gate.throttled
 
+    @property
+    def sent(self) -> int:
+        """Requests sent so far (every attempt, every method)."""
+        return sum(self.counts.values())
+
+    @property
+    def rate_limit(self) -> float | None:
+        """Requests a minute as this client keeps to: its fixed rate, else the limit the
+        portal's ``x-ratelimit-limit`` last said (None: no limit known)."""
+        return self.fixed_rate or self._gate.pacer.limit
+
     def _acquire(self, call: Call) -> None:
         """Wait for this attempt's turn at the fixed rate, then until the gate lets it go
         (window open, budget not spent)."""

@@ -72,6 +72,29 @@ class Portal(Protocol):
     def close(self) -> None: ...
 
 
+class Budgeted:
+    """What a Portal with an HTTP client ``self.client`` (``reconciler.http.Client``) says
+    about its requests, for the plan's ``requests``: mix it into the Portal class.
+
+    ``write_requests``: how many requests apply sends for one change (one, two for a
+    replace); a provider whose writes cost more for some changes overrides it.
+    """
+
+    client: Any
+
+    def requests_sent(self) -> int:
+        return int(self.client.sent)
+
+    def rate_limit(self) -> float | None:
+        limit = self.client.rate_limit
+        return None if limit is None else float(limit)
+
+    def write_requests(self, change: Change) -> int:
+        from ..plan import Action
+
+        return 2 if change.action is Action.REPLACE else 1
+
+
 @dataclass(frozen=True)
 class Product:
     """Everything the engine and the CLI need to know about one product.

@@ -117,6 +117,34 @@ def counts(plan: Plan) -> dict[Action, int]:
     return {action: summary.get(action.value, 0) for action in SUMMARY_ORDER}
 
 
+ORIGIN_TITLES = {
+    "change": "Asked for by this change",
+    "drift": "Drift: changed in the portal by hand (apply puts it back)",
+}
+
+
+def by_origin(plan: Plan) -> list[tuple[str | None, list[Change]]]:
+    """The changes in plan order, grouped by origin (``plan --base``): the edit's first,
+    then drift; one untitled group when the plan has no origins."""
+    if all(c.origin is None for c in plan.changes):
+        return [(None, list(plan.changes))]
+    groups = [(o, [c for c in plan.changes if c.origin == o]) for o in ORIGIN_TITLES]
+    return [(ORIGIN_TITLES[o], changes) for o, changes in groups if changes]
+
+
+def cost_phrase(plan: Plan) -> str:
+    """``17 requests, ~17 s at 60 requests a minute`` (empty when not measured)."""
+    requests = plan.requests
+    if requests is None or not plan.changes:
+        return ""
+    count = f"{requests.total} request{'s' * (requests.total != 1)}"
+    if requests.eta_seconds is None:
+        return f"{count} (the portal named no rate limit)"
+    return (
+        f"{count}, ~{requests.eta_seconds:g} s at {requests.limit_per_minute:g} requests a minute"
+    )
+
+
 def summary_phrase(plan: Plan) -> str:
     """``2 to create, 2 to update, 1 to replace, 1 to delete`` (replace only when there is one)."""
     parts = [

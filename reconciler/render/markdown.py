@@ -19,8 +19,10 @@ from ._common import (
     SUMMARY_ORDER,
     UNMANAGED_SHOWN,
     UNMANAGED_TITLE,
+    by_origin,
     changes_by_kind,
     clean,
+    cost_phrase,
     counted,
     quoted,
     rows,
@@ -128,9 +130,16 @@ def _render(plan: Plan, limit: int) -> str:
         lines += [f"**{NO_CHANGES}**", ""]
     else:
         groups = changes_by_kind(plan)
-        lines += [f"**Plan: {summary_phrase(plan)}.**", "", *_table(plan, groups)]
-        for kind, changes in groups.items():
-            lines += _kind_section(plan.plural(kind), changes, limit)
+        cost = f" Apply sends {cost_phrase(plan)}." if cost_phrase(plan) else ""
+        lines += [f"**Plan: {summary_phrase(plan)}.**{cost}", "", *_table(plan, groups)]
+        for title, part in by_origin(plan):
+            if title is not None:
+                lines += [f"### {escape(title)}", ""]
+            kinds: dict[str, list[Change]] = {}
+            for change in part:
+                kinds.setdefault(change.kind, []).append(change)
+            for kind, changes in kinds.items():
+                lines += _kind_section(plan.plural(kind), changes, limit)
     lines += _unmanaged(plan) + _warnings(plan, limit) + _refusals(plan)
     return "\n".join(lines).rstrip("\n") + "\n"
 

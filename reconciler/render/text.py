@@ -18,7 +18,9 @@ from ._common import (
     REFUSED,
     UNMANAGED_TITLE,
     Row,
+    by_origin,
     clean,
+    cost_phrase,
     quoted,
     rows,
     summary_phrase,
@@ -119,8 +121,13 @@ def render_text(plan: Plan) -> Group:
     parts.append(Text())
     if not plan.changes:
         parts.append(_line(Text(NO_CHANGES, style="green")))
-    for change in plan.changes:
-        parts.extend(_change(change))
+    for title, changes in by_origin(plan):
+        if title is not None:
+            parts.append(_line(Text(f"{title}:", style="bold")))
+        for change in changes:
+            parts.extend(_change(change))
+        if title is not None:
+            parts.append(Text())
     footer = _footer(plan)
     if footer:
         parts.append(Text())
@@ -128,5 +135,7 @@ def render_text(plan: Plan) -> Group:
     if plan.changes:
         summary = Text("Plan: ", style="bold")
         summary.append(f"{summary_phrase(plan)}.")
+        if cost_phrase(plan):
+            summary.append(f" Apply sends {cost_phrase(plan)}.", style="dim")
         parts.extend([Text(), _line(summary)])
     return Group(*parts)

@@ -27,7 +27,7 @@ from ...http import Client
 from ...kinds import Ident
 from ...plan import Action, Change
 from ...state import Id
-from .. import Product
+from .. import Budgeted, Product
 from .reading import CHOICES, Credentials, Reader
 
 Ids = Mapping[tuple[str, Ident], Id]
@@ -40,8 +40,20 @@ TAKEN = {
 DEFAULT_SEARCH_DAYS = 365
 
 
-class Abc(Reader):
+class Abc(Budgeted, Reader):
     """A connection to one ABC User Feedback server; ``client`` is pointed at it."""
+
+    def requests_sent(self) -> int:
+        return int(self.client.sent) + (0 if self.once is self.client else int(self.once.sent))
+
+    def write_requests(self, change: Change) -> int:
+        """An issue's category is a request of its own (set or cleared)."""
+        after = change.after or {}
+        if change.kind != "issue" or change.action is Action.DELETE:
+            return super().write_requests(change)
+        if change.action is Action.CREATE:
+            return 1 + (after.get("category") is not None)
+        return bool(set(after) - {"category"}) + ("category" in after)
 
     def __init__(
         self,

@@ -9,15 +9,21 @@ from ...errors import ApiError, BadResponseError
 from ...kinds import Ident
 from ...plan import Action, Change
 from ...state import Id
-from .. import Product
+from .. import Budgeted, Product
 from .reading import FLAT, Kind, Reader, key
 from .taken import TAKEN, taken
 
 Ids = Mapping[tuple[str, Ident], Id]
 
 
-class ProductLift(Reader):
+class ProductLift(Budgeted, Reader):
     """A ProductLift portal connection; ``client`` is already pointed at the portal."""
+
+    def write_requests(self, change: Change) -> int:
+        """A replace deletes and creates; a hidden section takes a second write to hide."""
+        made = change.action in (Action.CREATE, Action.REPLACE)
+        hidden = made and change.kind == "section" and bool((change.after or {}).get("hidden"))
+        return super().write_requests(change) + hidden
 
     @property
     def product(self) -> Product:

@@ -20,7 +20,7 @@ from ...http import LostAnswerError
 from ...kinds import Ident
 from ...plan import Action, Change
 from ...state import Id
-from .. import Product
+from .. import Budgeted, Product
 from .reading import Reader, key
 
 Ids = Mapping[tuple[str, Ident], Id]
@@ -30,7 +30,7 @@ log = logging.getLogger("reconciler.providers.userecho")
 _OPS = {"forum": "forums", "category": "categories", "tag": "tags", "group": "groups"}
 
 
-class UserEcho(Reader):
+class UserEcho(Budgeted, Reader):
     """A UserEcho portal connection (see :mod:`.connect` for how one is made)."""
 
     @property
