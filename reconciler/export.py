@@ -14,6 +14,23 @@ HEADER = (
 
 
 def dump_spec(doc: dict[str, Any]) -> str:
-    """The spec text: a header naming the JSON Schema (for editors), then the document."""
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    """The spec text: a header naming the JSON Schema (for editors), then the document.
+
+    A ``${`` in a value is written ``$${``: the loader reads ``${NAME}`` from the
+    environment, and what the portal holds must come back as it is.
+    """
+    body = yaml.safe_dump(
+        literal_dollars(doc), sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
     return HEADER + body
+
+
+def literal_dollars(value: Any) -> Any:
+    """``value`` with ``${`` in every string (not keys) escaped as ``$${``."""
+    if isinstance(value, str):
+        return value.replace("${", "$${")
+    if isinstance(value, dict):
+        return {k: literal_dollars(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [literal_dollars(v) for v in value]
+    return value

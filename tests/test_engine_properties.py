@@ -282,7 +282,8 @@ class Shuffled(httpx.BaseTransport):
         body = json.loads(response.read())
         if isinstance(body.get("data"), list):
             self.rng.shuffle(body["data"])
-        return httpx.Response(200, json=body, request=request)
+        limits = {k: v for k, v in response.headers.items() if k.startswith("x-ratelimit-")}
+        return httpx.Response(200, json=body, headers=limits, request=request)
 
 
 def shuffled_plan(portal: Portal, spec: Spec, seed: int) -> Plan:

@@ -307,3 +307,12 @@ def test_an_unusable_variable_is_located_and_nothing_else_is_said_there(
     assert shown[0].startswith("p.yaml:4:12: ")
     assert message in shown[0]
     assert "secret-token-value" not in shown[0]
+
+
+def test_a_literal_dollar_brace_survives_export_and_load() -> None:
+    from reconciler.export import dump_spec
+
+    doc = {"version": 1, "categories": [{"name": "Costs ${USD}"}], "tags": ["$${x}"]}
+    loaded = parse_spec(dump_spec(doc), "p.yaml", env={})
+    assert loaded.spec.categories[0].name == "Costs ${USD}"
+    assert [t.name for t in loaded.spec.tag_models()] == ["$${x}"]
