@@ -19,10 +19,28 @@ def dump_spec(doc: dict[str, Any]) -> str:
     A ``${`` in a value is written ``$${``: the loader reads ``${NAME}`` from the
     environment, and what the portal holds must come back as it is.
     """
-    body = yaml.safe_dump(
-        literal_dollars(doc), sort_keys=False, allow_unicode=True, default_flow_style=False
+    body = yaml.dump(
+        literal_dollars(doc),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
     )
     return HEADER + body
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a string holding a line break YAML folds (NEL, LS, PS, CR) double-quoted, where
+    it is escaped: single-quoted or plain, the reader would turn it into a space."""
+
+
+def _string(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = '"' if any(c in data for c in _FOLDED) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_FOLDED = "\x85\u2028\u2029\r"
+_Dumper.add_representer(str, _string)
 
 
 def literal_dollars(value: Any) -> Any:

@@ -316,3 +316,15 @@ def test_a_literal_dollar_brace_survives_export_and_load() -> None:
     loaded = parse_spec(dump_spec(doc), "p.yaml", env={})
     assert loaded.spec.categories[0].name == "Costs ${USD}"
     assert [t.name for t in loaded.spec.tag_models()] == ["$${x}"]
+
+
+def test_line_breaks_yaml_would_fold_survive_export_and_load() -> None:
+    from reconciler.export import dump_spec
+
+    texts = ["0\x850", "a\u2028b", "c\u2029d", "e\rf"]
+    doc = {
+        "version": 1,
+        "groups": [{"name": f"G{i}", "description": t} for i, t in enumerate(texts)],
+    }
+    loaded = parse_spec(dump_spec(doc), "p.yaml", env={})
+    assert [g.description for g in loaded.spec.groups] == texts
