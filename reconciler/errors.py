@@ -57,15 +57,16 @@ class Problem:
 class SpecError(ReconcilerError):
     """The spec is invalid; ``problems`` holds every problem found, in file order."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], *, hint: str | None = None) -> None:
         self.problems = sorted(problems)
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         summary = "\n".join(str(p) for p in self.problems)
         super().__init__(
             summary or "invalid spec",
-            hint=f"{count} {noun}; fix the spec and run `reconciler validate` again",
+            hint=hint or f"{count} {noun}; fix the spec and run `reconciler validate` again",
         )
+        self.extra_hint = hint
 
 
 class TargetError(ReconcilerError):

@@ -68,7 +68,14 @@ def load_spec(path: str | Path) -> LoadedSpec:
         raw = Path(path).read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)
-        raise SpecError([Problem(shown, 1, 1, f"cannot read the spec: {reason}")]) from None
+        problem = Problem(shown, 1, 1, f"cannot read the spec: {reason}")
+        hint = None
+        if isinstance(error, FileNotFoundError):
+            hint = (
+                "give the spec's path (reconciler plan PATH; the default is ./portal.yaml), "
+                "or start from an example: examples/portal.yaml"
+            )
+        raise SpecError([problem], hint=hint) from None
     return parse_spec(raw, shown)
 
 
@@ -110,9 +117,26 @@ def parse_document(
         found += [(pos, message) for pos, message in explained if pos not in doc.poisoned]
     rule_problems, index = product.check(doc)
     found += [(pos, message) for pos, message in rule_problems if pos not in doc.poisoned]
+    found += _portal_url(doc, spec)
     if found or spec is None:
         raise SpecError(_problems(filename, found))
     return LoadedSpec(spec, filename, index, product)
+
+
+def _portal_url(doc: Document, spec: Any) -> list[tuple[Pos, str]]:
+    """``portal.url`` obeys the rule ``plan`` applies: the same message, here, located."""
+    from .errors import TargetError
+    from .http.target import check_target
+
+    portal = doc.data.get("portal")
+    url = portal.get("url") if isinstance(portal, dict) else None
+    if not isinstance(url, str) or url.startswith("sandbox:"):
+        return []
+    try:
+        check_target(url)
+    except TargetError as error:
+        return [(doc.locate(("portal", "url")), f"portal.url: {error.message}")]
+    return []
 
 
 def credential_variables() -> frozenset[str]:
@@ -182,6 +206,12 @@ class _Explainer:
     def explain(self, error: ErrorDetails) -> tuple[Pos, str]:
         loc, kind = error["loc"], error["type"]
         doc = self.doc
+        if error.get("input", 0) is None and self._comment_after_key(loc):
+            name = self._field(loc)
+            return doc.locate(loc), (
+                f"{name} is empty: '#' starts a comment in YAML, so the value after it "
+                f'was not read; put it in quotes ({name}: "#…")'
+            )
         if kind == "extra_forbidden":
             return doc.locate(loc, key=True), self._unknown_key(loc)
         if kind == "missing":
@@ -190,6 +220,14 @@ class _Explainer:
                 return doc.locate(loc), "missing 'version: 1' (the format version of the spec)"
             return doc.locate(loc), f"missing required key '{name}'"
         return doc.locate(loc), self._value_message(kind, self._field(loc), error)
+
+    def _comment_after_key(self, loc: tuple[int | str, ...]) -> bool:
+        """Whether the key's line goes on with a comment where its value should be."""
+        line, _ = self.doc.locate(loc, key=True)
+        if not 0 < line <= len(self.doc.lines):
+            return False
+        _, colon, rest = self.doc.lines[line - 1].partition(":")
+        return bool(colon) and rest.lstrip().startswith("#")
 
     def _field(self, loc: tuple[int | str, ...]) -> str:
         """The key the failing value sits under (list indexes and union labels skipped)."""

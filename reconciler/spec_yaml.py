@@ -100,6 +100,7 @@ class Document:
     starts: dict[int, Pos] = field(default_factory=dict)
     problems: list[tuple[Pos, str]] = field(default_factory=list)
     poisoned: set[Pos] = field(default_factory=set)
+    lines: list[str] = field(default_factory=list, repr=False)  # the text, for messages
 
     def start(self, container: Any) -> Pos:
         """Where a mapping or list begins."""
@@ -196,6 +197,7 @@ def read(text: str) -> Document:
         raise YamlError((1, 1), f"YAML error: {error}") from None
     if too_deep is not None:  # the parser ended before our own check: say it ourselves
         raise YamlError(_char_pos(text, too_deep), f"nested deeper than {MAX_DEPTH} levels")
+    builder.doc.lines = text.splitlines()
     return builder.doc
 
 

@@ -328,3 +328,50 @@ def test_line_breaks_yaml_would_fold_survive_export_and_load() -> None:
     }
     loaded = parse_spec(dump_spec(doc), "p.yaml", env={})
     assert [g.description for g in loaded.spec.groups] == texts
+
+
+def test_an_unquoted_colour_is_a_comment_and_the_message_says_so() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec("version: 1\ncategories:\n  - name: Bug\n    color: #E57373\n", "p.yaml")
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.startswith("p.yaml:4:11: color is empty: '#' starts a comment")
+    assert "quotes" in problem
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "ftp://x", "http://feedback.example.com", "https://u:p@x.example"]
+)
+def test_validate_refuses_a_portal_url_plan_would_refuse(url: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(f"version: 1\nportal:\n  url: '{url}'\n", "p.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (3, 8)
+    assert problem.message.startswith("portal.url: ")
+    assert "u:p" not in problem.message
+
+
+@pytest.mark.parametrize(
+    "url", ["https://feedback.example.com", "http://127.0.0.1:8765", "sandbox:"]
+)
+def test_validate_accepts_what_plan_accepts(url: str) -> None:
+    assert parse_spec(f"version: 1\nportal:\n  url: '{url}'\n", "p.yaml").spec.portal.url == url
+
+
+@pytest.mark.parametrize(
+    ("text", "spot"),
+    [
+        (
+            "version: 1\nsections:\n  - {title: Now, tab: roadmap, hidden: 'no'}\n"
+            "tabs: [{slug: roadmap}]\n",
+            "3:40",
+        ),
+        ("version: 1\nprune: 'yes'\n", "2:8"),
+    ],
+)
+def test_strings_are_not_booleans(text: str, spot: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "p.yaml")
+    shown = [str(p) for p in caught.value.problems]
+    assert any(s.startswith(f"p.yaml:{spot}: ") and "expected true or false" in s for s in shown), (
+        shown
+    )

@@ -248,7 +248,8 @@ def main(argv: list[str] | None = None) -> None:
         for problem in error.problems:
             click.echo(_scrub(str(problem)), err=True)
         count = len(error.problems)
-        _fail(error, f"{count} problem{'s' * (count != 1)} in the spec; no request was sent", None)
+        message = f"{count} problem{'s' * (count != 1)} in the spec; no request was sent"
+        _fail(error, message, error.extra_hint)
         code = error.exit_code
     except ReconcilerError as error:
         for problem in getattr(error, "problems", ()):  # a plan error located in the spec

@@ -38,7 +38,7 @@ Active = Literal["ACTIVE", "INACTIVE"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # "no" is no boolean
 
 
 class Portal(_Model):

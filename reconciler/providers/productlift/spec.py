@@ -64,7 +64,7 @@ def _required_color(value: str | None) -> str | None:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # "no" is no boolean
 
 
 class Portal(_Model):

@@ -57,7 +57,7 @@ def _lower(value: list[str] | None) -> list[str] | None:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # "no" is no boolean
 
 
 class Portal(_Model):
