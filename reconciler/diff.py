@@ -262,7 +262,11 @@ def _tree(run: _Run, ks: KindSchema, match: Match) -> list[Change]:
     changes = [*(_delete(ks, s, s.ident) for s in doomed), *changes]  # deepest first
     gone = {id(s) for s in doomed}
     leftovers = [s for s in match.unmatched if id(s) not in gone]
-    leftovers.sort(key=lambda s: -int(s.extra.get("depth", 0)))
+    # deletes deepest first; the unmanaged listed parents first, as the portal shows them
+    pruned = ks.name in run.desired.prune and ks.prune != "never"
+    leftovers.sort(
+        key=lambda s: -int(s.extra.get("depth", 0)) if pruned else s.extra.get("depth", 0)
+    )
     _leftovers(run, ks, leftovers)
     return _in_dependency_order(changes, parent_of)
 
@@ -275,7 +279,10 @@ def _replace(run: _Run, ks: KindSchema, d: Resource, live: Resource, refs: Refs)
     if ks.replace_warning is not None:
         run.out.warnings.append(ks.replace_warning.format(kind=ks.name, name=live.name, to=d.scope))
     scope_attr = ks.scope or "scope"
-    before = {"name": live.name, scope_attr: live.scope, **live.attrs}
+    # what the re-created resource loses: the unmanaged values that are set (an unset or
+    # false one, such as hidden: false, is what a new resource has anyway)
+    kept = {k: v for k, v in live.attrs.items() if k in d.attrs or v not in (None, False, "")}
+    before = {"name": live.name, scope_attr: live.scope, **kept}
     after = {"name": d.name, scope_attr: d.scope, **d.attrs}
     return Change(Action.REPLACE, ks.name, d.ident, live.id, before, after, refs)
 

@@ -21,8 +21,11 @@ from .providers import Portal
 from .state import Desired, LiveState
 
 
-def build_plan(spec: Any, portal: Portal) -> Plan:
-    """Read the portal (each collection once) and diff it against ``spec``."""
+def build_plan(
+    spec: Any, portal: Portal, *, targets: Sequence[tuple[str, str | None]] = ()
+) -> Plan:
+    """Read the portal (each collection once) and diff it against ``spec``; with
+    ``targets`` (kind, name or None), only their changes and what those depend on."""
     product = portal.product
     desired = product.desired(spec)
     sent = getattr(portal, "requests_sent", None)
@@ -38,13 +41,19 @@ def build_plan(spec: Any, portal: Portal) -> Plan:
         )
     _check_required(schema, result.changes)
     managed = [k.name for k in schema.managed()]
-    requests = _requests(portal, result.changes, before)
+    changes, unmanaged, warnings = result.changes, result.unmanaged, list(result.warnings)
+    if targets:
+        from .targets import select
+
+        part = select(Plan("", "", changes, unmanaged, warnings), schema, targets)
+        changes, unmanaged, warnings = list(part.changes), list(part.unmanaged), list(part.warnings)
+    requests = _requests(portal, changes, before)
     return Plan(
         target=portal.target,
         fingerprint=fingerprint(live, schema),
-        changes=tuple(result.changes),
-        unmanaged=tuple(result.unmanaged),
-        warnings=(*result.warnings, *rename_hints(schema, result.changes)),
+        changes=tuple(changes),
+        unmanaged=tuple(unmanaged),
+        warnings=(*warnings, *rename_hints(schema, changes)),
         existing={kind: len(live.of(kind)) for kind in managed if kind in live.resources},
         ids=result.ids,
         provider=product.name,

@@ -189,3 +189,35 @@ def test_a_run_deadline_stops_a_slow_portal_with_one_line(run: Runner) -> None:
     assert result.code == 1
     assert len(errors) == 1
     assert "GET /api/v1/tabs" in errors[0]
+
+
+def test_target_plans_only_what_it_names_and_what_that_needs(run: Runner, sandbox_url: str) -> None:
+    doc = json.loads(
+        run(
+            "plan", EXAMPLE, "--target", "membership:Beta testers/alice@example.com",
+            "--target", "section", "--format", "json", "--url", sandbox_url,
+        ).out
+    )  # fmt: skip
+    names = [(c["kind"], c["name"]) for c in doc["changes"]]
+    assert ("group", "Beta testers") in names  # the member's group is made first
+    assert ("membership", "Beta testers/alice@example.com") in names
+    assert not [n for n in names if n[0] in ("category", "tag", "status")]
+    assert names.index(("group", "Beta testers")) < names.index(
+        ("membership", "Beta testers/alice@example.com")
+    )
+    assert any(w.startswith("partial plan (--target") for w in doc["warnings"])
+    assert doc["requests"]["writes"] == len(names) + sum(
+        1 for c in doc["changes"] if c["kind"] == "section" and (c["after"] or {}).get("hidden")
+    )
+    applied = run("apply", EXAMPLE, "--target", "tag", "--auto-approve", "--url", sandbox_url)
+    assert applied.code == 0, applied.err
+    left = json.loads(run("plan", EXAMPLE, "--format", "json", "--url", sandbox_url).out)
+    assert not [c for c in left["changes"] if c["kind"] == "tag"]
+    assert [c for c in left["changes"] if c["kind"] == "category"]
+
+
+def test_an_unknown_target_kind_names_the_kinds(run: Runner, sandbox_url: str) -> None:
+    result = run("plan", EXAMPLE, "--target", "forum", "--url", sandbox_url)
+    assert result.code == 1
+    assert "no kind 'forum' here" in result.err
+    assert "category" in result.err

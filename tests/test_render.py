@@ -192,7 +192,7 @@ def test_text_without_changes_still_names_target_and_unmanaged() -> None:
         "",
         "No changes. The portal matches the spec.",
     ]
-    assert "Unmanaged (left alone, not in the spec): 2 tags: legacy, old-thing" in text
+    assert "Unmanaged (left alone, not in the spec):\n  2 tags: legacy, old-thing" in text
     assert "Plan:" not in text
 
 

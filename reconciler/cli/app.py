@@ -77,7 +77,7 @@ def verbose_option(f: F) -> F:
         expose_value=False,
         is_eager=True,
         callback=_set_verbose,
-        help="Log each HTTP request (and its shape) to stderr; show tracebacks.",
+        help="More on stderr: each HTTP request and its shape (where one is sent); tracebacks.",
     )(f)
 
 

@@ -13,7 +13,7 @@ import click
 from ..errors import Aborted, ReconcilerError
 from .app import cli, console, load, portal_for, url_option, verbose_option
 from .many import portals_options, run_apply_portals
-from .plans import build, print_plan, threshold_options, thresholds
+from .plans import build, print_plan, target_option, threshold_options, thresholds
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     help="json: each change with its outcome and id, alone on stdout.",
 )
 @threshold_options
+@target_option
 @portals_options
 @url_option
 @verbose_option
@@ -51,6 +52,7 @@ def apply(
     fmt: str,
     delete_threshold: float | None,
     update_threshold: float | None,
+    targets: tuple[str, ...],
     portals: str | None,
     portal: tuple[str, ...],
     url: str | None,
@@ -97,7 +99,7 @@ def apply(
     limits = thresholds(delete_threshold, update_threshold)
     out = console(stderr=fmt == "json")
     with portal_for(loaded, url, "json" if fmt == "json" else "text") as connection:
-        result = build(loaded, connection, limits)
+        result = build(loaded, connection, limits, targets)
         if saved is not None and plan_file is not None:
             check_saved_plan(load_saved_plan(saved, plan_file), result, plan_file)
         print_plan(result, "text", None) if fmt == "text" else out.print(_text(result))

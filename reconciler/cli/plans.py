@@ -47,15 +47,31 @@ def thresholds(delete: float | None, update: float | None) -> Thresholds:
     return Thresholds(delete=delete, update=update)
 
 
-def build(loaded: LoadedSpec, portal: Any, limits: Thresholds) -> Plan:
-    """The plan, with what apply would refuse; plan-time errors located in the spec."""
+def target_option(f: F) -> F:
+    return click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="KIND[:NAME]",
+        help="Only these changes (and what they depend on); repeatable. The plan says it is "
+        "partial.",
+    )(f)
+
+
+def build(
+    loaded: LoadedSpec, portal: Any, limits: Thresholds, targets: tuple[str, ...] = ()
+) -> Plan:
+    """The plan (cut to ``targets``), with what apply would refuse; plan-time errors
+    located in the spec."""
     from dataclasses import replace
 
     from ..engine import build_plan
     from ..plan import refusals
+    from ..targets import parse_targets
 
+    chosen = parse_targets(loaded.product.schema, targets)
     try:
-        result = build_plan(loaded.spec, portal)
+        result = build_plan(loaded.spec, portal, targets=chosen)
     except PlanError as error:
         raise_located(error, loaded)
     return replace(result, refusals=tuple(refusals(result, limits)))
@@ -98,6 +114,7 @@ class LocatedPlanError(ReconcilerError):
     "marked as asked for by the edit, or drift made by hand.",
 )
 @threshold_options
+@target_option
 @portals_options
 @url_option
 @verbose_option
@@ -109,6 +126,7 @@ def plan(
     base_spec: str | None,
     delete_threshold: float | None,
     update_threshold: float | None,
+    targets: tuple[str, ...],
     portals: str | None,
     portal: tuple[str, ...],
     url: str | None,
@@ -138,7 +156,8 @@ def plan(
         )
     with portal_for(loaded, url, fmt) as connection:
         try:
-            result = build(loaded, connection, thresholds(delete_threshold, update_threshold))
+            limits = thresholds(delete_threshold, update_threshold)
+            result = build(loaded, connection, limits, targets)
         except LocatedPlanError as error:
             if fmt == "github":
                 from ..render import render_problems_github

@@ -93,12 +93,7 @@ def _change(change: Change) -> list[RenderableType]:
 def _footer(plan: Plan) -> list[RenderableType]:
     out: list[RenderableType] = []
     unmanaged = unmanaged_by_kind(plan)
-    if len(unmanaged) == 1:
-        ((kind, names),) = unmanaged.items()
-        out.append(
-            _line(Text(f"{UNMANAGED_TITLE}: {unmanaged_phrase(plan, kind, names)}", style="dim"))
-        )
-    elif unmanaged:
+    if unmanaged:  # one layout however many kinds are listed
         out.append(_line(Text(f"{UNMANAGED_TITLE}:", style="dim")))
         out.extend(
             _Indented(Text(unmanaged_phrase(plan, kind, names), style="dim"), _INDENT)

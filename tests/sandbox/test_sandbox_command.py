@@ -42,7 +42,7 @@ def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, str, str]]
         given = args[args.index("--token") + 1] if "--token" in args else None
         if given is not None:  # a token given with --token is never echoed
             assert given not in banner
-            assert found.group(2) == "the one given with --token"
+            assert found.group(2) == "the one given with --token (set PRODUCTLIFT_TOKEN to it)"
         yield proc, found.group(1), given or found.group(2), banner
     finally:
         if proc.poll() is None:
@@ -81,7 +81,8 @@ def test_serve_answers_like_the_portal_and_keeps_its_data(tmp_path: Path) -> Non
         with client(url, "wrong") as stranger:
             assert stranger.get("categories").status_code == 401
         _, err = stop(proc, signal.SIGINT)
-    assert f"export PRODUCTLIFT_URL={url} PRODUCTLIFT_TOKEN=<your --token>" in banner
+    assert f"export PRODUCTLIFT_URL={url}\n" in banner  # a line to paste as it is
+    assert "<your" not in banner
     assert re.search(r"^POST /api/v1/categories → 200 \d+\.\d ms$", err, re.M)
     assert "GET /api/v1/categories → 401" in err
     assert SECRET not in err

@@ -90,6 +90,12 @@ def sandbox() -> None:
     show_default=True,
     help="How long a timed-out request hangs, seconds.",
 )
+@click.option(
+    "--latency",
+    type=click.FloatRange(0.0, 60.0),
+    default=0.0,
+    help="Seconds every answer takes (a portal far away), e.g. 0.1.",
+)
 @click.option("--seed", type=int, default=None, help="Seed for the fault draws (repeatable).")
 @click.option(
     "-v",
@@ -110,6 +116,7 @@ def serve(
     reset_rate: float,
     timeout_rate: float,
     timeout_delay: float,
+    latency: float,
     seed: int | None,
 ) -> None:
     """Run the sandbox portal over HTTP (stop with Ctrl-C)."""
@@ -121,6 +128,7 @@ def serve(
             timeout_rate=timeout_rate,
             seed=seed,
             timeout_delay=timeout_delay,
+            latency=latency,
         )
         made_up = token is None
         token = secrets.token_urlsafe(18) if token is None else token
@@ -158,15 +166,16 @@ def serve(
 def _announce(url: str, made_up: str | None, required: bool, db: str, faults: Faults) -> None:
     """Show a token only when serve made it up: one given with --token is never echoed."""
     if made_up:
-        shown, value = f"token: {made_up}", made_up
+        shown = f"token: {made_up}"
     elif required:
-        shown, value = "token: the one given with --token", "<your --token>"
+        shown = "token: the one given with --token (set PRODUCTLIFT_TOKEN to it)"
     else:
-        shown, value = "no token required", ""
+        shown = "no token required"
     click.echo(f"Sandbox portal at {url} ({shown})")
     click.echo(f"Database: {db}")
     if faults.active:
         click.echo(f"Injecting faults: {faults}")
+    # a line to paste as it is: the token only when serve made it up (never echo a given one)
     exports = f"export PRODUCTLIFT_URL={url}"
-    click.echo(f"{exports} PRODUCTLIFT_TOKEN={value}" if value else exports)
+    click.echo(f"{exports} PRODUCTLIFT_TOKEN={made_up}" if made_up else exports)
     click.echo("Press Ctrl-C to stop.")
