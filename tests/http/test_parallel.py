@@ -92,9 +92,9 @@ def test_parallel_reads_never_overspend_the_rate_limit(make: MakeClient, clock: 
     # Threads sleeping at once on one fake clock add their waits up, which can move the portal's
     # window under a request in flight: one 429 (then waited out) is tolerated for that.
     assert portal.refused <= 1
-    assert portal.most <= 5
-    assert client.counts["GET"] == 23
-    assert client.throttled == 0
+    assert portal.most <= 5  # never more in flight than the budget
+    assert client.counts["GET"] == 23 + portal.refused  # a refused read is read again
+    assert client.throttled == portal.refused
 
 
 def test_without_rate_limit_headers_reads_do_run_side_by_side(
