@@ -70,6 +70,8 @@ class Client:
     ``token`` (positional, as before) means ``auth=Bearer(token)``; give one or the other.
     ``sleep`` and ``clock`` are injectable (fake clocks in tests); ``stop`` is a
     ``threading.Event`` or a callable that, once set, ends every wait and request.
+    ``rate_window``: the portal's rate-limit window in seconds when known (default: the
+    documented 60; learned from the answers either way).
     ``fixed_rate``: at most this many attempts a minute, evenly spaced (None or 0: no such
     pacing); settable later through the attribute of that name.
     """
@@ -96,6 +98,7 @@ class Client:
         clock: Callable[[], float] = time.monotonic,
         stop: StopSignal | None = None,
         fixed_rate: float | None = None,
+        rate_window: float | None = None,
     ) -> None:
         if token is not None and auth is not None:
             raise TypeError("give a token or an auth strategy, not both")
@@ -110,7 +113,7 @@ class Client:
         self.deadline_at = None if run_deadline is None else clock() + run_deadline
         self._stopper = Stopper(stop, sleep)
         self._backoff = backoff(backoff_base)
-        self._gate = Gate(clock)
+        self._gate = Gate(clock, rate_window)
         self._lock = threading.Lock()
         self.fixed_rate = fixed_rate
         self._next_slot = float("-inf")

@@ -22,8 +22,8 @@ POLL = 0.05  # seconds between looks at the stop while waiting for an answer in 
 class Gate:
     """Decides when each thread may send; fed every answer."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.pacer = Pacer()
+    def __init__(self, clock: Callable[[], float], window: float | None = None) -> None:
+        self.pacer = Pacer() if window is None else Pacer(window)
         self._clock = clock
         self._cond = threading.Condition()
         self._in_flight = 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from ...errors import TargetError
 from ...http import Bearer, Dialect, laravel_message
 from ...http import Client as HttpClient
 
@@ -21,6 +23,22 @@ DIALECT = Dialect(
     error_message=laravel_message,
 )
 TOKEN_HINT = "copy PRODUCTLIFT_TOKEN again from Customize > API & Webhooks"
+# The portal's rate-limit window when it is not the documented 60 s (`sandbox serve --window`
+# prints it): the pacer starts from it instead of learning it from a 429.
+WINDOW_VARIABLE = "RECONCILER_RATE_WINDOW"
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 3600:
+        raise TargetError(
+            f"{WINDOW_VARIABLE} must be the window's length in seconds, not {text!r}",
+            hint="for example 60; leave it unset for ProductLift's documented minute",
+        )
+    return value
 
 
 class Client(HttpClient):
@@ -28,6 +46,9 @@ class Client(HttpClient):
 
     def __init__(self, base_url: str, token: str | None = None, **options: Any) -> None:
         options.setdefault("dialect", DIALECT)
+        window = os.environ.get(WINDOW_VARIABLE, "").strip()
+        if window and "rate_window" not in options:
+            options["rate_window"] = _seconds(window)
         if "auth" not in options:
             options["auth"] = Bearer(token, hint=TOKEN_HINT)
         elif token is not None:

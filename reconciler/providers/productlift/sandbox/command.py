@@ -146,7 +146,7 @@ def serve(
     except OSError as error:
         box.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    _announce(server.url, token if made_up else None, bool(token), db, faults)
+    _announce(server.url, token if made_up else None, bool(token), db, faults, window)
     if threading.current_thread() is threading.main_thread():
         # Ctrl-C and SIGTERM stop the server, even when started in the background by a
         # shell that set SIGINT to be ignored (a user who sends it means it)
@@ -163,7 +163,9 @@ def serve(
         click.echo("Sandbox portal stopped.", err=True)
 
 
-def _announce(url: str, made_up: str | None, required: bool, db: str, faults: Faults) -> None:
+def _announce(
+    url: str, made_up: str | None, required: bool, db: str, faults: Faults, window: float
+) -> None:
     """Show a token only when serve made it up: one given with --token is never echoed."""
     if made_up:
         shown = f"token: {made_up}"
@@ -177,5 +179,9 @@ def _announce(url: str, made_up: str | None, required: bool, db: str, faults: Fa
         click.echo(f"Injecting faults: {faults}")
     # a line to paste as it is: the token only when serve made it up (never echo a given one)
     exports = f"export PRODUCTLIFT_URL={url}"
-    click.echo(f"{exports} PRODUCTLIFT_TOKEN={made_up}" if made_up else exports)
+    if made_up:
+        exports += f" PRODUCTLIFT_TOKEN={made_up}"
+    if window != DEFAULT_WINDOW:  # the client paces from it instead of learning it from a 429
+        exports += f" RECONCILER_RATE_WINDOW={window:g}"
+    click.echo(exports)
     click.echo("Press Ctrl-C to stop.")
