@@ -75,19 +75,54 @@ def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
             d.ident: p for d, p in zip(match.desired, match.pairs, strict=True)
         }
     order = [ks.name for ks in schema.managed()]
+    early, late = _after_what_they_name(schema, run.updates, run.creates)
     changes = [
-        *run.updates,
+        *early,
         *run.creates,
+        *late,
         *run.nested,
         *(c for kind in reversed(order) for c in run.deletes[kind]),
     ]
     secret = {
         ks.name: frozenset(a for a, attr in ks.attrs.items() if attr.secret) for ks in schema.kinds
     }
+    named = {ks.name: named_by(ks) for ks in schema.kinds}
     run.out.changes = [
-        replace(c, secrets=secret[c.kind]) if secret.get(c.kind) else c for c in changes
+        replace(
+            c,
+            secrets=secret[c.kind],
+            named_by=named[c.kind] if c.action is Action.CREATE else c.named_by,
+        )
+        if secret.get(c.kind) or c.action is Action.CREATE
+        else c
+        for c in changes
     ]
     return run.out
+
+
+def _after_what_they_name(
+    schema: ProviderSchema, updates: list[Change], creates: list[Change]
+) -> tuple[list[Change], list[Change]]:
+    """Updates first (renames free names), except one whose reference names what a create
+    makes (an issue moved to a new category): that one goes after the creates."""
+    made = {(c.kind, c.ident) for c in creates}
+    early: list[Change] = []
+    late: list[Change] = []
+    for change in updates:
+        kind = schema.kind(change.kind)
+        after = change.after or {}
+        named = {
+            (attr.ref, (value,))
+            for name, attr in kind.attrs.items()
+            if attr.ref is not None and isinstance(value := after.get(name), str)
+        }
+        (late if named & made else early).append(change)
+    return early, late
+
+
+def named_by(ks: KindSchema) -> frozenset[str]:
+    """What a create's shown name already says: the name, and a tree's scope."""
+    return frozenset({"name", ks.name_attr, *([ks.scope] if ks.scope else [])})
 
 
 def _spelled_refs(schema: ProviderSchema, ks: KindSchema, d: Resource, live: LiveState) -> Resource:

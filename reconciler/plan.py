@@ -89,6 +89,7 @@ class Change:
     refs: Refs = _NO_REFS
     secrets: frozenset[str] = frozenset()  # attributes shown as (secret), never written out
     origin: str | None = None  # with plan --base: "change" (the edit's) or "drift" (by hand)
+    named_by: frozenset[str] = frozenset({"name"})  # attributes the shown name already says
 
     def __post_init__(self) -> None:
         if isinstance(self.ident, str):

@@ -39,8 +39,16 @@ def up(kind: Kind, name: str, id: Id, before: dict[str, Any], after: dict[str, A
     return Change(Action.UPDATE, kind, name, id, before, after)
 
 
+# what a create's shown name already says, as ProductLift's kinds declare it
+NAMED_BY = {
+    "section": frozenset({"name", "title", "tab"}),
+    "membership": frozenset({"name", "email"}),
+}
+
+
 def new(kind: Kind, ident: str, /, **after: Any) -> Change:
-    return Change(Action.CREATE, kind, ident, None, None, after)
+    named = NAMED_BY.get(kind, frozenset({"name"}))
+    return Change(Action.CREATE, kind, ident, None, None, after, named_by=named)
 
 
 def rm(kind: Kind, ident: str, id: Id | None, /, **before: Any) -> Change:

@@ -222,7 +222,18 @@ def show(plan_file: str, fmt: str) -> None:
     try:
         from dataclasses import replace
 
-        result = replace(result, plurals=get(result.provider).schema.plurals)
+        from ..diff import named_by
+        from ..plan import Action
+
+        schema = get(result.provider).schema
+        named = {k.name: named_by(k) for k in schema.kinds}
+        changes = tuple(
+            replace(c, named_by=named[c.kind])
+            if c.action is Action.CREATE and c.kind in named
+            else c
+            for c in result.changes
+        )
+        result = replace(result, plurals=schema.plurals, changes=changes)
     except ReconcilerError:
         pass  # an unknown provider: labels fall back to plain plurals
     loaded = None

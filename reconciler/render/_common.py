@@ -22,12 +22,6 @@ REFUSED = "Apply would refuse this plan"
 UNMANAGED_TITLE = "Unmanaged (left alone, not in the spec)"
 UNMANAGED_SHOWN = 10  # names listed per kind before "… and N more"
 
-# Attributes a create's header line already shows (the identity name carries them).
-_IN_HEADER: dict[str, frozenset[str]] = {
-    "section": frozenset({"name", "title", "tab"}),
-    "membership": frozenset({"name", "email"}),
-}
-_NAME_ONLY = frozenset({"name"})
 _KEEP = frozenset({"\u200d"})  # zero-width joiner: part of emoji sequences
 _MISSING: Any = object()
 
@@ -85,7 +79,7 @@ def rows(change: Change) -> list[Row]:
     if change.action is Action.DELETE:
         return []
     if change.action is Action.CREATE:
-        hidden = _IN_HEADER.get(change.kind, _NAME_ONLY)
+        hidden = change.named_by
         shown = change.shown(after)
         return [Row(clean(k), None, literal(v)) for k, v in shown.items() if k not in hidden]
     found = list(_differences(before, after))  # on the real values: a changed secret shows
