@@ -4,7 +4,9 @@
 
 It calls the same entry point as the ``reconciler`` console script (``reconciler.cli.main``);
 the only addition is a wrapper around ``Sandbox.handle`` that counts requests by method,
-route and answer status, written to STATS.json when the process exits. With ``--profile``
+route and answer status, and the most handled at once (the sandbox's latency fault waits
+inside ``handle``, so that is the most requests in flight), written to STATS.json when the
+process exits. With ``--profile``
 the modules the CLI needs are imported first (their CPU time goes to STATS.json as
 ``import_cpu``), then the CLI runs under cProfile.
 """
@@ -16,6 +18,7 @@ import cProfile
 import importlib
 import json
 import sys
+import threading
 import time
 from collections import Counter
 from typing import Any
@@ -38,18 +41,32 @@ def _record(path: str, extra: dict[str, Any]) -> None:
 
     seen: Counter[str] = Counter()
     statuses: Counter[int] = Counter()
+    flight = {"now": 0, "most": 0}
+    lock = threading.Lock()
     original = core.Sandbox.handle
 
     def handle(self: core.Sandbox, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
-        reply = original(self, method, path, *args, **kwargs)
-        statuses[reply.status] += 1
-        seen[method.upper()] += 1
+        with lock:
+            flight["now"] += 1
+            flight["most"] = max(flight["most"], flight["now"])
+        try:
+            reply = original(self, method, path, *args, **kwargs)
+        finally:
+            with lock:
+                flight["now"] -= 1
+        with lock:
+            statuses[reply.status] += 1
+            seen[method.upper()] += 1
         return reply
 
     core.Sandbox.handle = handle  # type: ignore[method-assign]
 
     def dump() -> None:
-        doc = {"methods": dict(seen), "statuses": {str(k): v for k, v in statuses.items()}}
+        doc: dict[str, Any] = {
+            "methods": dict(seen),
+            "statuses": {str(k): v for k, v in statuses.items()},
+            "most_in_flight": flight["most"],
+        }
         doc.update(extra)
         with open(path, "w", encoding="utf-8") as out:
             json.dump(doc, out)

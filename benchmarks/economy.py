@@ -7,9 +7,10 @@ list, the users behind them: one ``find_by_email`` each or pages of 100 users, w
 fewer. The sandbox lists child sections with the roots, so no children reads are needed.
 
 The baseline is a generic REST provider as Terraform's are written: it lists each collection
-once, refreshes every resource it manages with one GET each, looks up each member's user
-once per run (a ``productlift_user`` data source per email), and reads each resource back
-after writing it (the SDK's Read after Create/Update).
+once, refreshes every resource it manages with one GET each, except memberships: it reads
+each group's member list once (as a real provider would), looks up each member's user once
+per run (a ``productlift_user`` data source per email), and reads each resource back after
+writing it (the SDK's Read after Create/Update).
 """
 
 from __future__ import annotations
@@ -68,10 +69,15 @@ class Baseline:
         return self.reads + self.writes
 
 
-def baseline(managed: int, writes: int, users: int) -> Baseline:
-    """A per-resource provider: lists, one GET per managed resource, per member's user
-    (``users`` distinct emails) and per write."""
-    return Baseline(COLLECTIONS + managed + users + writes, writes)
+def baseline(work: Workload, writes: int, *, managed: bool) -> Baseline:
+    """A per-resource provider: the lists, then (``managed``: the portal holds the spec's
+    resources) one GET per resource but memberships and one member list per group that
+    lists members; one look-up per member's user; a read-back per write."""
+    users = len({m for g in work.spec["groups"] for m in g.get("members") or ()})
+    refresh = 0
+    if managed:
+        refresh = work.size - work.counts["memberships"] + work.groups_with_members
+    return Baseline(COLLECTIONS + refresh + users + writes, writes)
 
 
 def minutes(requests: int) -> float:

@@ -32,8 +32,8 @@ CLEARED = (
     "PRODUCTLIFT_TOKEN",
     "RECONCILER_SANDBOX_RATE_LIMIT",
     "RECONCILER_SANDBOX_FAULTS",
+    "RECONCILER_PARALLEL",
 )
-BASE_PATH = "RECONCILER_BENCH_BASE_PYTHONPATH"  # PYTHONPATH without the patched copy
 LIBRARIES = ("pydantic", "yaml", "httpx", "httpcore", "deepdiff", "tenacity", "rich", "click")
 
 
@@ -50,6 +50,7 @@ class Run:
     methods: dict[str, int] = field(default_factory=dict)  # requests by HTTP method
     statuses: dict[str, int] = field(default_factory=dict)  # answers by status
     import_cpu: float = 0.0  # with a profile: CPU seconds importing, before it
+    most_in_flight: int = 0  # requests the sandbox handled at once, at most
 
     @property
     def reads(self) -> int:
@@ -93,20 +94,17 @@ def run_cli(
     *,
     profile: Path | None = None,
     expect: tuple[int, ...] = (0,),
-    unpatched: bool = False,
+    env_extra: dict[str, str] | None = None,
 ) -> Run:
-    """``reconciler ARGS`` in a child process; fails loudly on an unexpected exit code.
-
-    ``unpatched``: when this run measures a patched copy (``run.py --with-proposed``), run
-    the checkout's own package instead, for an A/B comparison."""
+    """``reconciler ARGS`` in a child process (``env_extra`` added to its environment);
+    fails loudly on an unexpected exit code."""
     stats = cwd / "stats.json"
     stats.unlink(missing_ok=True)
     extra = ["--profile", str(profile)] if profile else []
     env = dict(os.environ)
     for name in CLEARED:
         env.pop(name, None)
-    if unpatched and BASE_PATH in env:
-        env["PYTHONPATH"] = env[BASE_PATH]
+    env.update(env_extra or {})
     result = spawn([sys.executable, str(CHILD), str(stats), *extra, "--", *args], cwd, env)
     if result.code not in expect:
         raise RuntimeError(
@@ -116,6 +114,7 @@ def run_cli(
         doc = json.loads(stats.read_text(encoding="utf-8"))
         result.methods, result.statuses = doc["methods"], doc["statuses"]
         result.import_cpu = doc.get("import_cpu", 0.0)
+        result.most_in_flight = doc.get("most_in_flight", 0)
     return result
 
 

@@ -3,14 +3,15 @@
     python benchmarks/run.py                      # sizes 100,1000,10000; best of 3 runs
     python benchmarks/run.py --quick              # sizes 100,1000; one run each
     python benchmarks/run.py --sizes 500 --write  # and rewrite benchmarks/RESULTS.md
-    python benchmarks/run.py --with-proposed      # on a copy with benchmarks/proposed/*.patch
 
 Per size: a fresh sandbox (a file in a temp dir, no rate limit) with enough demo users, a
 spec of that many resources (see workload.py), then, each with the ``reconciler`` CLI in a
 child process (``--url sandbox:PATH``): plan of the empty portal, bootstrap apply, plan of
-the up-to-date portal (timed, then profiled), 1% drift made through the sandbox API, plan
-after drift, the apply that repairs it and a last plan that must be empty. Then an apply
-paced under a 60-a-minute limit on a fake clock (paced.py).
+the up-to-date portal (timed, then profiled, then at 100 ms a request with 1 and with 8
+reads at once), 1% drift made through the sandbox API, plan after drift, the apply that
+repairs it and a last plan that must be empty. Each plan's ``requests`` is checked against
+what the sandbox counted. Then an apply paced under a 60-a-minute limit on a fake clock
+(paced.py), and the reads of an ABC project of 1,000 categories and 1,000 issues (abc.py).
 """
 
 from __future__ import annotations
@@ -18,22 +19,23 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
+from abc_reads import AbcReads, abc_reads
 from economy import baseline, read_lower_bound
-from measure import BASE_PATH, Run, best, own_share, reference_loop, run_cli, spawn
+from measure import Run, best, own_share, reference_loop, run_cli, spawn
 from paced import Paced, paced_apply
-from report import Step, render, write_results
+from report import Latency, Step, render, write_results
 from scaling import Point, scaling
 from workload import build, drift, seed_users
 
 HERE = Path(__file__).resolve().parent
-PATCHED = "RECONCILER_BENCH_PATCHED"  # set on the re-run: the patched copy's directory
+LATENCY = 0.1  # seconds a request, for the latency rows
+PARALLEL = (1, 8)  # reads at once, for the latency rows
 
 
 @dataclass
@@ -45,7 +47,7 @@ class SizeResult:
     share: dict[str, float] = field(default_factory=dict)
     import_cpu: float = 0.0
     drift_edits: int = 0
-    ab: tuple[float, float] | None = None  # CPU s of the up-to-date plan: checkout, patched
+    latency: list[Latency] = field(default_factory=list)
 
 
 class Bench:
@@ -62,17 +64,22 @@ class Bench:
         self.result = SizeResult(size, self.work.counts, len(self.work.users))
         spec_groups = self.work.spec["groups"]
         self.users = len({m for g in spec_groups for m in g.get("members") or ()})
+        self.planned: dict[str, Any] | None = None  # the last JSON plan's requests
 
-    def plan(self, expect: int, fmt: str = "json", unpatched: bool = False) -> Run:
+    def plan(self, expect: int, fmt: str = "json", env: dict[str, str] | None = None) -> Run:
         args = ["plan", self.spec, "--url", f"sandbox:{self.db}", "--format", fmt]
         args.append("--detailed-exitcode")
-        return run_cli(args, self.where, expect=(expect,), unpatched=unpatched)
+        run = run_cli(args, self.where, expect=(expect,), env_extra=env)
+        if fmt == "json":
+            self.planned = run.json().get("requests")
+        return run
 
     def apply(self) -> Run:
         args = ["apply", self.spec, "--url", f"sandbox:{self.db}", "--auto-approve"]
         return run_cli(args, self.where)
 
-    def step(self, name: str, runs: list[Run], changes: int, managed: int) -> None:
+    def step(self, name: str, runs: list[Run], changes: int, managed: bool) -> None:
+        """``managed``: the portal holds the spec's resources (a baseline refreshes them)."""
         run = best(runs)
         writes = changes if "apply" in name else 0
         self.result.steps.append(
@@ -81,8 +88,9 @@ class Bench:
                 run=run,
                 changes=changes,
                 read_bound=read_lower_bound(self.db, self.work),
-                baseline=baseline(managed, writes, self.users),
+                baseline=baseline(self.work, writes, managed=managed),
                 rss_mb=max(r.rss_mb for r in runs),
+                planned=self.planned,
             )
         )
 
@@ -90,33 +98,36 @@ class Bench:
         self.plan(2)  # warm-up: compiles and caches the bytecode, fills the OS file cache
         empty = self.plan(2)
         changes = len(empty.json()["changes"])
-        self.step("plan, empty portal", [empty], changes, 0)
+        self.step("plan, empty portal", [empty], changes, False)
         bound = read_lower_bound(self.db, self.work)  # before the apply changes the portal
-        boot = self.apply()
-        self.step("bootstrap apply", [boot], changes, 0)
+        boot = self.apply()  # the plan it makes first is the one just made: same requests
+        self.step("bootstrap apply", [boot], changes, False)
         self.result.steps[-1].read_bound = bound
 
     def up_to_date(self) -> None:
-        size = self.result.size
-        self.step("plan, up to date", [self.plan(0, "text") for _ in range(self.repeat)], 0, size)
+        runs = [self.plan(0, "text") for _ in range(self.repeat)]
+        self.plan(0)  # for its requests
+        self.step("plan, up to date", runs, 0, True)
         args = ["plan", self.spec, "--url", f"sandbox:{self.db}"]
         profiled = run_cli(args, self.where, profile=self.where / "plan.prof")
         self.result.share = own_share(self.where / "plan.prof")
         self.result.import_cpu = profiled.import_cpu
-        if os.environ.get(PATCHED):  # A/B, interleaved: the machine's speed drifts
-            pairs = [(self.plan(0, unpatched=True), self.plan(0)) for _ in range(self.repeat + 2)]
-            self.result.ab = (min(a.cpu for a, _ in pairs), min(b.cpu for _, b in pairs))
+        for parallel in PARALLEL:
+            env = {"RECONCILER_SANDBOX_FAULTS": f"latency={LATENCY}"}
+            env["RECONCILER_PARALLEL"] = str(parallel)
+            slow = best([self.plan(0, env=env) for _ in range(min(self.repeat, 2))])
+            fast = best(runs)
+            self.result.latency.append(Latency(parallel, slow, fast.wall, self.planned))
 
     def drifted(self) -> None:
-        size = self.result.size
         self.result.drift_edits = edits = drift(self.db)
         runs = [self.plan(2) for _ in range(self.repeat)]
         changes = len(runs[0].json()["changes"])
         if changes != edits:
             print(f"  warning: {edits} edits made, but the plan shows {changes} changes")
-        self.step("plan after 1% drift", runs, changes, size)
+        self.step("plan after 1% drift", runs, changes, True)
         bound = read_lower_bound(self.db, self.work)
-        self.step("apply of the drift", [self.apply()], changes, size)
+        self.step("apply of the drift", [self.apply()], changes, True)
         self.result.steps[-1].read_bound = bound
         self.plan(0)  # converged: the plan after the apply is empty (exit 0, not 2)
 
@@ -139,20 +150,6 @@ def help_time(repeat: int) -> float:
     return min(spawn([*argv, "--help"], HERE).wall for _ in range(max(repeat, 5)))
 
 
-def _rerun_patched(argv: list[str]) -> NoReturn:
-    """Run this script again on a copy of the package with the proposed patches applied."""
-    root = Path(tempfile.mkdtemp(prefix="reconciler-proposed-"))
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(HERE.parent / "reconciler", root / "reconciler", ignore=ignore)
-    for patch in sorted((HERE / "proposed").glob("*.patch")):
-        print(f"applying {patch.name}")
-        subprocess.run(["git", "apply", str(patch)], cwd=root, check=True)
-    path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
-    base = os.environ.get("PYTHONPATH", "")
-    env = {**os.environ, "PYTHONPATH": path, PATCHED: str(root), BASE_PATH: base}
-    os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve()), *argv], env)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,10000", help="resource counts (comma list)")
@@ -160,16 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per plan (best kept)")
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (specs, DBs)")
-    parser.add_argument(
-        "--with-proposed",
-        action="store_true",
-        help="measure a copy with benchmarks/proposed/*.patch applied (RESULTS-proposed.md)",
-    )
-    argv = sys.argv[1:] if argv is None else argv
-    args = parser.parse_args(argv)
-    patched = os.environ.get(PATCHED)
-    if args.with_proposed and not patched:
-        _rerun_patched(argv)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.quick:
         sizes, args.repeat = [s for s in sizes if s <= 1000] or [100], 1
@@ -181,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         paced: list[Paced] = [paced_apply(n, root) for n in ((130,) if args.quick else (130, 1000))]
         print("[scaling] plans of N sibling sections and N categories")
         points: list[Point] = scaling(root, (500, 1000) if args.quick else (1000, 2000, 4000))
+        print("[abc] reads of 1,000 categories and 1,000 issues")
+        abc: list[AbcReads] = abc_reads(root, 1000, 1000, latency=LATENCY)
         help_s = help_time(args.repeat)
         load, speed = max(load, os.getloadavg()[0]), max(speed, reference_loop())
     finally:
@@ -188,21 +178,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
-        if patched:
-            shutil.rmtree(patched, ignore_errors=True)
-    text = render(
-        results,
-        paced,
-        points,
-        help_s,
-        load=load,
-        speed=speed,
-        quick=args.quick,
-        patched=bool(patched),
-    )
+    text = render(results, paced, points, abc, help_s, load=load, speed=speed, quick=args.quick)
     print(text)
     if args.write:
-        out = HERE / ("RESULTS-proposed.md" if patched else "RESULTS.md")
+        out = HERE / "RESULTS.md"
         write_results(text, out)
         print(f"wrote {out}")
     return 0

@@ -12,7 +12,7 @@ import click
 
 from ..errors import Aborted, ReconcilerError
 from .app import cli, console, load, portal_for, url_option, verbose_option
-from .many import portals_options, run_apply_portals
+from .options import portals_options
 from .plans import build, print_plan, target_option, threshold_options, thresholds
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ def apply(
     from ..saved import check_provider, check_spec, looks_like_plan, read_saved, recorded_spec
 
     if portals or portal:
+        from .many import run_apply_portals
+
         sys.exit(
             run_apply_portals(
                 portals,

@@ -22,37 +22,12 @@ from click.core import ParameterSource
 from ..errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, Aborted, ReconcilerError, StalePlanError
 from ..portals import PortalEntry, load_portals
 from ..render.portals import Outcome, render_outcomes, render_portal_text, scrub, summary_line
+from .options import portals_options, show_option
 
 if TYPE_CHECKING:
     from ..plan import Plan, Thresholds
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def portals_options(f: F) -> F:
-    """``--portals FILE`` and ``--portal NAME`` (repeatable): parameters ``portals`` and
-    ``portal``."""
-    f = click.option(
-        "--portal",
-        "portal",
-        multiple=True,
-        metavar="NAME",
-        help="With --portals: only this portal (repeatable).",
-    )(f)
-    return click.option(
-        "--portals",
-        "portals",
-        type=click.Path(dir_okay=False),
-        metavar="FILE",
-        help="A portals file (portals.yaml): every portal it names, each on its own.",
-    )(f)
-
-
-def show_option(f: F) -> F:
-    """``--show NAME`` for ``validate``: print that portal's merged spec."""
-    return click.option(
-        "--show", metavar="NAME", help="With --portals: print NAME's merged spec (secrets masked)."
-    )(f)
 
 
 def refuse_mixing(url: str | None, portal: Sequence[str], portals: str | None) -> str:

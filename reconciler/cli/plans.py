@@ -12,7 +12,7 @@ import click
 
 from ..errors import EXIT_CHANGES, PlanError, ReconcilerError
 from .app import cli, console, load, portal_for, url_option, verbose_option
-from .many import portals_options, run_plan_portals
+from .options import portals_options
 
 if TYPE_CHECKING:
     from ..loader import LoadedSpec
@@ -136,6 +136,8 @@ def plan(
     With --portals, every portal of the file (or those --portal names), each on its own.
     """
     if portals or portal:
+        from .many import run_plan_portals
+
         sys.exit(
             run_plan_portals(
                 portals,

@@ -9,7 +9,7 @@ import click
 
 from ..errors import ReconcilerError
 from .app import cli, portal_for, url_option, verbose_option
-from .many import portals_options, run_export_portals
+from .options import portals_options
 
 
 @cli.command()
@@ -42,6 +42,8 @@ def export(
     from ..state import Desired
 
     if portals or portal:
+        from .many import run_export_portals
+
         sys.exit(run_export_portals(portals, portal, out=out, url=url))
     if out and Path(out).exists() and not force:
         raise ReconcilerError(

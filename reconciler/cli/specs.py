@@ -10,7 +10,7 @@ import click
 
 from ..errors import ReconcilerError, SpecError
 from .app import cli, load, verbose_option
-from .many import portals_options, run_validate_portals, show_option
+from .options import portals_options, show_option
 
 
 @cli.command()
@@ -36,6 +36,8 @@ def validate(
     from ..loader import summarize
 
     if portals or portal or show:
+        from .many import run_validate_portals
+
         sys.exit(run_validate_portals(portals, portal, fmt=fmt, show=show))
     problems = []
     valid: list[dict[str, object]] = []

@@ -31,16 +31,18 @@ from .dialect import (
 )
 from .exchange import RETRY_ERRORS
 from .pacing import Pacer, parse_retry_after, read_limits
-from .parallel import fetch_all
+from .parallel import DEFAULT_PARALLEL, PARALLEL_VARIABLE, ReadPool, fetch_all, parallel_from
 from .retry import backoff
 from .session import Session, Tokens, jwt_lifetime, jwt_session
 from .stops import DeadlineError, LostAnswerError, StoppedError
 from .target import TOKEN_CHARS, check_target, check_token
 
 __all__ = [
+    "DEFAULT_PARALLEL",
     "GENERIC",
     "GENERIC_HINTS",
     "NO_AUTH",
+    "PARALLEL_VARIABLE",
     "RETRY_ERRORS",
     "RETRY_STATUSES",
     "SERVER_HINT",
@@ -57,6 +59,7 @@ __all__ = [
     "MiB",
     "Pacer",
     "QueryToken",
+    "ReadPool",
     "Refusal",
     "Requester",
     "Session",
@@ -73,6 +76,7 @@ __all__ = [
     "jwt_session",
     "laravel_message",
     "nest_message",
+    "parallel_from",
     "parse_retry_after",
     "plain",
     "read_limits",

@@ -4,7 +4,8 @@ Over HTTP the credentials come from ``ABC_API_KEY`` and (for the admin API) ``AB
 ``ABC_PASSWORD``; a missing one is named before the first request (:meth:`Reader.read`). The
 embedded sandbox needs none: the portal uses the sandbox's own key and admin password. The
 project is the spec's ``portal.project``; ``export``, which has no spec, reads ``ABC_PROJECT``
-(default 1).
+(default 1). ``RECONCILER_PARALLEL`` (the CLI's ``--parallel N``): reads in flight at once
+(default 8).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...errors import TargetError
+from ...http import parallel_from
 from .client import public_client
 from .reading import Credentials
 from .writing import Abc
@@ -22,13 +24,16 @@ if TYPE_CHECKING:
 
 
 def open_portal(target: Target, env: Mapping[str, str]) -> Abc:
-    project = _project(env)
+    project, parallel = _project(env), parallel_from(env)
     if target.sandbox is not None:
-        return _sandbox(target, env, project)
-    creds = Credentials(env.get("ABC_API_KEY"), env.get("ABC_EMAIL"), env.get("ABC_PASSWORD"))
-    client = public_client(target.url, creds.api_key)
-    once = public_client(target.url, creds.api_key, max_attempts=2)
-    return Abc(client, target.url, creds, once=once, project=project)
+        portal = _sandbox(target, env, project)
+    else:
+        creds = Credentials(env.get("ABC_API_KEY"), env.get("ABC_EMAIL"), env.get("ABC_PASSWORD"))
+        client = public_client(target.url, creds.api_key)
+        once = public_client(target.url, creds.api_key, max_attempts=2)
+        portal = Abc(client, target.url, creds, once=once, project=project)
+    portal.parallel = parallel
+    return portal
 
 
 def _project(env: Mapping[str, str]) -> int:

@@ -9,6 +9,12 @@
 - webhooks: one list, tokens in clear (the token is a secret attribute: masked in outputs).
 
 The admin API is used only when the spec needs it (:func:`.desired.needs_admin`).
+
+Independent reads go side by side, at most ``parallel`` at once (``RECONCILER_PARALLEL``,
+within the rate-limit budget): the categories first and alone (the answer shows whether the
+key works), then the first pages of issues and channels with the webhooks; then the other
+pages, whose count the first said, and the channels' fields. Results are used in a fixed
+order, so the state read is the same whatever order the answers arrive in.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from functools import partial
 from typing import Any, NoReturn
 
 from ...errors import ApiError, BadResponseError, TargetError
-from ...http import Auth, Client, fetch_all
+from ...http import DEFAULT_PARALLEL, Auth, Client, ReadPool
 from ...state import Desired, Id, LiveState, Resource
 from .checks import check_fields, check_references
 from .client import SIGN_IN, admin_auth
@@ -61,6 +67,7 @@ class Reader:
         self.credentials = credentials
         self.project = project
         self._closers = tuple(closers)
+        self.parallel = DEFAULT_PARALLEL  # reads in flight at most (1: one at a time)
         self._admin: Auth | None = None
         self.raw: dict[tuple[str, Id], dict[str, Any]] = {}
         self.fields: dict[Id, list[dict[str, Any]]] = {}  # channel id → every field read
@@ -78,13 +85,10 @@ class Reader:
     def admin(self, method: str, path: str, *, via: Client | None = None, **kw: Any) -> Any:
         """An admin request (signed in on first use), through ``via`` (default: the client);
         a refused sign-in is a TargetError."""
-        if self._admin is None:
-            self._admin = admin_auth(
-                self.client, self.credentials.email or "", self.credentials.password or ""
-            )
+        self._sign_in_with()
         try:
             return (via or self.client).request(
-                method, self.admin_path(path), auth=self._admin, **kw
+                method, self.admin_path(path), auth=self._sign_in_with(), **kw
             )
         except ApiError as error:
             if error.status is not None and error.path.endswith(SIGN_IN) and error.status < 500:
@@ -93,6 +97,14 @@ class Reader:
                     hint="check ABC_EMAIL and ABC_PASSWORD (an admin of the server)",
                 ) from None
             raise
+
+    def _sign_in_with(self) -> Auth:
+        """The admin auth strategy (made once; it signs in on its first request)."""
+        if self._admin is None:
+            self._admin = admin_auth(
+                self.client, self.credentials.email or "", self.credentials.password or ""
+            )
+        return self._admin
 
     def bad(self, method: str, path: str, message: str) -> NoReturn:
         raise BadResponseError(
@@ -133,16 +145,23 @@ class Reader:
         self.project = project_of(desired, self.project)
         self.raw, self.fields = {}, {}
         state = LiveState()
-        state.resources["category"] = self._categories()
-        state.resources["issue"] = self._issues(admin)
         if admin:
-            channels = self._channels()
-            wanted = self._wanted_channels(desired)
-            state.resources["channel"] = channels
-            state.resources["field"] = self._fields(
-                [c for c in channels if desired.everything or c.own in wanted]
-            )
-            state.resources["webhook"] = self._webhooks()
+            self._sign_in_with()  # made before the threads share it
+        with ReadPool(self.parallel) as pool:
+            state.resources["category"] = self._categories()  # alone: is the key good?
+            issues = self._issue_pages(pool, admin)
+            if admin:
+                channels = self._pages(pool, self._channel_page, "GET", self.admin_path("channels"))
+                hooks = pool.submit(partial(self.admin, "GET", "webhooks"))
+                state.resources["issue"] = self._issue_resources(issues(), admin)
+                state.resources["channel"] = self._channel_resources(channels())
+                wanted = self._wanted_channels(desired)
+                state.resources["field"] = self._fields(
+                    pool, [c for c in state.of("channel") if desired.everything or c.own in wanted]
+                )
+                state.resources["webhook"] = self._hook_resources(hooks.result())
+            else:
+                state.resources["issue"] = self._issue_resources(issues(), admin)
         check_references(desired, state)
         check_fields(desired, state, self.fields)
         return state
@@ -162,7 +181,9 @@ class Reader:
         self.category_ids = {i["name"]: i["id"] for i in items}
         return [Resource("category", (i["name"],), {"name": i["name"]}, id=i["id"]) for i in items]
 
-    def _issues(self, admin: bool) -> list[Resource]:
+    def _issue_pages(self, pool: ReadPool, admin: bool) -> Callable[[], list[dict[str, Any]]]:
+        """Issues in id order: the admin search when the spec sets categories (only it shows
+        an issue's category), else the public one."""
         if admin:
             path = self.admin_path("issues/search")
             extra = {"queries": [], "defaultQueries": [], "operator": "AND", "sort": {"id": "ASC"}}
@@ -170,17 +191,46 @@ class Reader:
         else:
             path, extra = self.public("issues/search"), {}
             send = partial(self.client.request, "POST", path)
-        found: dict[int, dict[str, Any]] = {}
-        page = 1
-        while True:
-            body = send(json={"page": page, "limit": PAGE, **extra})
-            items = self.items(body, "POST", path)
-            found.update((i["id"], i) for i in items)
-            if not items or len(found) >= self.total(body, "POST", path):
-                break
-            page += 1
+
+        def page(number: int) -> Any:
+            return send(json={"page": number, "limit": PAGE, **extra})
+
+        return self._pages(pool, page, "POST", path)
+
+    def _pages(
+        self, pool: ReadPool, page: Callable[[int], Any], method: str, path: str
+    ) -> Callable[[], list[dict[str, Any]]]:
+        """Asks for the first page now; the returned call asks for the others at once (the
+        first says how many there are), then one by one while rows keep coming (rows added
+        meanwhile), and returns the rows by id."""
+        first = pool.submit(partial(page, 1))
+
+        def rest() -> list[dict[str, Any]]:
+            body = first.result()
+            items, total = self.items(body, method, path), self.total(body, method, path)
+            found = {i["id"]: i for i in items}
+            last = max(1, -(-total // PAGE))
+            for answer in pool.all([partial(page, n) for n in range(2, last + 1)]):
+                body = answer.result()
+                items, total = self.items(body, method, path), self.total(body, method, path)
+                found.update((i["id"], i) for i in items)
+            while items and len(found) < total:
+                last += 1
+                body = page(last)
+                items, total = self.items(body, method, path), self.total(body, method, path)
+                found.update((i["id"], i) for i in items)
+            return sorted(found.values(), key=_id)
+
+        return rest
+
+    def _issues(self, admin: bool) -> list[Resource]:
+        """Every issue (as :meth:`read` reads them)."""
+        with ReadPool(self.parallel) as pool:
+            return self._issue_resources(self._issue_pages(pool, admin)(), admin)
+
+    def _issue_resources(self, items: list[dict[str, Any]], admin: bool) -> list[Resource]:
         names = {v: k for k, v in self.category_ids.items()}
-        return [self._issue(item, names, admin) for item in sorted(found.values(), key=_id)]
+        return [self._issue(item, names, admin) for item in items]
 
     def _issue(self, item: dict[str, Any], names: Mapping[Id, str], admin: bool) -> Resource:
         attrs = {
@@ -198,20 +248,19 @@ class Reader:
         self.raw[("issue", item["id"])] = item
         return Resource("issue", (item["name"],), attrs, id=item["id"])
 
+    def _channel_page(self, number: int) -> Any:
+        return self.admin("GET", "channels", params={"page": number, "limit": PAGE})
+
     def _channels(self) -> list[Resource]:
-        found: dict[int, dict[str, Any]] = {}
-        page = 1
-        while True:
-            path = "channels"
-            body = self.admin("GET", path, params={"page": page, "limit": PAGE})
-            items = self.items(body, "GET", self.admin_path(path))
-            found.update((i["id"], i) for i in items)
-            if not items or len(found) >= self.total(body, "GET", self.admin_path(path)):
-                break
-            page += 1
-        self.channel_ids = {i["name"]: i["id"] for i in found.values()}
+        """Every channel, without its fields (as :meth:`read` reads them)."""
+        with ReadPool(self.parallel) as pool:
+            pages = self._pages(pool, self._channel_page, "GET", self.admin_path("channels"))
+            return self._channel_resources(pages())
+
+    def _channel_resources(self, items: list[dict[str, Any]]) -> list[Resource]:
+        self.channel_ids = {i["name"]: i["id"] for i in items}
         channels = []
-        for item in found.values():
+        for item in items:
             self.raw[("channel", item["id"])] = item
             attrs = {
                 "name": item["name"],
@@ -229,11 +278,11 @@ class Reader:
             for name in (c.own, *(old[-1] for old in c.renamed_from))
         }
 
-    def _fields(self, channels: list[Resource]) -> list[Resource]:
-        calls = [partial(self.admin, "GET", f"channels/{c.id}") for c in channels]
-        bodies = fetch_all(calls)
+    def _fields(self, pool: ReadPool, channels: list[Resource]) -> list[Resource]:
+        answers = pool.all([partial(self.admin, "GET", f"channels/{c.id}") for c in channels])
         found: list[Resource] = []
-        for channel, body in zip(channels, bodies, strict=True):
+        for channel, answer in zip(channels, answers, strict=True):
+            body = answer.result()
             where = self.admin_path(f"channels/{channel.id}")
             fields = self.items(
                 {"items": body.get("fields")} if isinstance(body, dict) else None, "GET", where,
@@ -263,7 +312,10 @@ class Reader:
         )
 
     def _webhooks(self) -> list[Resource]:
-        body = self.admin("GET", "webhooks")
+        """Every webhook (as :meth:`read` reads them)."""
+        return self._hook_resources(self.admin("GET", "webhooks"))
+
+    def _hook_resources(self, body: Any) -> list[Resource]:
         found = []
         for item in self.items(body, "GET", self.admin_path("webhooks")):
             self.raw[("webhook", item["id"])] = item

@@ -1,7 +1,8 @@
 """A ProductLift portal connection for a target: over HTTP, or the embedded sandbox.
 
-Two environment variables bound the time a run may take (the CLI's ``--deadline`` and
-``--run-deadline`` set them):
+``RECONCILER_PARALLEL`` (the CLI's ``--parallel N``) is how many reads may be in flight at
+once (default 8; never more than the rate-limit budget has left). Two environment variables
+bound the time a run may take (the CLI's ``--deadline`` and ``--run-deadline`` set them):
 
 - ``RECONCILER_DEADLINE``: seconds each request may take in all, however slowly its answer
   arrives (default 60);
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...errors import TargetError
+from ...http import parallel_from
 from .client import Client
 from .writing import ProductLift
 
@@ -58,6 +60,7 @@ def deadlines(env: Mapping[str, str]) -> dict[str, Any]:
 def open_portal(target: Target, env: Mapping[str, str]) -> ProductLift:
     """The token comes from PRODUCTLIFT_TOKEN; the sandbox needs none."""
     limits = deadlines(env)
+    parallel = parallel_from(env)
     if target.sandbox is not None:
         from ...sandbox.faults import Faults
         from .sandbox import Sandbox
@@ -78,6 +81,6 @@ def open_portal(target: Target, env: Mapping[str, str]) -> ProductLift:
             backoff_base=0.01,
             **limits,
         )
-        return ProductLift(client, target.url, closers=(box.close,))
+        return ProductLift(client, target.url, closers=(box.close,), parallel=parallel)
     token = env.get("PRODUCTLIFT_TOKEN") or None
-    return ProductLift(Client(target.url, token, **limits), target.url)
+    return ProductLift(Client(target.url, token, **limits), target.url, parallel=parallel)

@@ -3,23 +3,32 @@
 Reads each collection once (tabs, categories, statuses, tags, groups, sections), one member
 list per group whose membership the spec manages, and resolves the remaining member emails
 with whichever is cheaper: ``users/find_by_email`` one by one, or paging ``users``.
+
+Independent reads go side by side, at most ``parallel`` at once (``RECONCILER_PARALLEL``,
+within the rate-limit budget: :mod:`reconciler.http.gate`): the collections in one round;
+then, once group and section ids are known, the member lists with the root sections'
+children; then each deeper level of children; the email look-ups last. Results are used
+in a fixed order, so the state read is the same whatever order the answers arrive in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from functools import partial
+from typing import Any, NoReturn, TypeVar
 
-from ...errors import ApiError, BadResponseError, PlanError
+from ...errors import BadResponseError
+from ...http import DEFAULT_PARALLEL, ReadPool, fetch_all
 from ...kinds import Ident
 from ...state import Desired, Id, LiveState, Resource
 from .bounds import check_new_names
 from .client import Client
 from .desired import needs as read_needs
+from .users import resolve_users
 
-PAGE = 100
 Kind = str
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +92,17 @@ class Reader:
     """Reads the portal into a LiveState; keeps what the writes need (tabs, users, raw items)."""
 
     def __init__(
-        self, client: Client, target: str, closers: Iterable[Callable[[], None]] = ()
+        self,
+        client: Client,
+        target: str,
+        closers: Iterable[Callable[[], None]] = (),
+        *,
+        parallel: int = DEFAULT_PARALLEL,
     ) -> None:
         self.client = client
         self._closers = tuple(closers)
         self.target = target
+        self.parallel = parallel  # reads in flight at most (1: one at a time)
         self.tabs: dict[str, TabInfo] = {}
         self.users: dict[str, Id] = {}
         self._raw: dict[tuple[Kind, Id], dict[str, Any]] = {}
@@ -96,24 +111,54 @@ class Reader:
 
     def read(self, desired: Desired) -> LiveState:
         needs = ReadNeeds.of(desired)
-        self.tabs, self.users = {}, {}
-        state = LiveState()
-        tabs: list[Resource] = []
-        for tab in self._list("tabs", named="slug"):
-            info = TabInfo(tab["id"], str(tab["slug"]), str(tab.get("name") or tab["slug"]))
-            self.tabs[info.slug.lower()] = info
-            tabs.append(Resource("tab", (info.slug,), {"slug": info.slug}, id=info.id))
-        state.resources["tab"] = tabs
-        for kind in FLAT:
-            state.resources[kind] = [
-                self._flat(kind, item)
-                for item in self._list(FLAT[kind].path, named=FLAT[kind].name_field)
+        self.tabs, self.users, self._raw = {}, {}, {}
+        with ReadPool(self.parallel) as pool:
+            # the first request goes alone: its answer tells the budget, and whether the
+            # portal answers at all (one request's retries, not one per collection)
+            tabs = self._list("tabs", named="slug")
+            flat = {
+                kind: pool.submit(partial(self._list, m.path, named=m.name_field))
+                for kind, m in FLAT.items()
+            }
+            sections = pool.submit(partial(self._list, "sections", named="title"))
+            groups = [
+                g
+                for g in flat["group"].result()
+                if needs.everything or key(g["name"]) in needs.member_groups
             ]
-        state.resources["section"] = self._read_sections(needs.nested_sections, needs.everything)
-        state.resources["membership"] = self._read_members(state.of("group"), needs)
+            member_lists = pool.all(
+                [partial(self._list, f"groups/{g['id']}/users", named="email") for g in groups]
+            )
+            state = self._collections(tabs, [f.result() for f in flat.values()])
+            items = sections.result()
+            state.resources["section"] = self._sections(items + self._children(pool, items, needs))
+            managed = {g["id"] for g in groups}
+            state.resources["membership"] = self._members(
+                [g for g in state.of("group") if g.id in managed],
+                [m.result() for m in member_lists],
+            )
         check_new_names(desired, state)
         self._resolve_users(needs.emails)
         return state
+
+    def _collections(
+        self, tabs: list[dict[str, Any]], flat: list[list[dict[str, Any]]]
+    ) -> LiveState:
+        """The tabs and the flat kinds (categories, statuses, tags, groups) as resources."""
+        state = LiveState()
+        found: list[Resource] = []
+        for tab in tabs:
+            info = TabInfo(tab["id"], str(tab["slug"]), str(tab.get("name") or tab["slug"]))
+            self.tabs[info.slug.lower()] = info
+            found.append(Resource("tab", (info.slug,), {"slug": info.slug}, id=info.id))
+        state.resources["tab"] = found
+        for kind, items in zip(FLAT, flat, strict=True):
+            state.resources[kind] = [self._flat(kind, item) for item in items]
+        return state
+
+    def _fetch(self, calls: Sequence[Callable[[], T]]) -> list[T]:
+        """``calls`` at most :attr:`parallel` at a time; results in the order given."""
+        return fetch_all(calls, self.parallel)
 
     def _list(
         self, path: str, params: Mapping[str, Any] | None = None, *, named: str
@@ -161,10 +206,9 @@ class Reader:
                 return info.slug
         return None if tab_id is None else str(tab_id)
 
-    def _read_sections(self, nested: frozenset[str], everything: bool) -> list[Resource]:
-        items = self._list("sections", named="title")
-        if (nested or everything) and not any(i.get("parent_id") for i in items):
-            items = items + self._children(items, nested, everything)
+    def _sections(self, items: list[dict[str, Any]]) -> list[Resource]:
+        """Every section read (roots, and the children read for a portal that lists roots
+        only), as resources in the portal's order."""
         by_id = {i["id"]: i for i in items}
         paths: dict[Id, tuple[Ident, int]] = {}
 
@@ -213,28 +257,39 @@ class Reader:
         )
 
     def _children(
-        self, roots: list[dict[str, Any]], nested: frozenset[str], everything: bool
+        self, pool: ReadPool, items: list[dict[str, Any]], needs: ReadNeeds
     ) -> list[dict[str, Any]]:
-        """The portal listed root sections only: read the children the spec nests under."""
+        """For a portal that listed root sections only (``items``: none has a parent), the
+        children the spec nests under (every section's, for export), a level at a time."""
+        if not (needs.everything or needs.nested_sections) or any(
+            i.get("parent_id") for i in items
+        ):
+            return []
         found: list[dict[str, Any]] = []
-        todo = [(join_path(self._tab_slug(r.get("tab_id")) or "?", r["title"]), r) for r in roots]
-        while todo:
-            where, item = todo.pop()
-            if not everything and key(where) not in nested:
-                continue
-            for child in self._list(f"sections/{item['id']}/children", named="title"):
-                child.setdefault("tab_id", item.get("tab_id"))
-                child.setdefault("parent_id", item["id"])
-                found.append(child)
-                todo.append((join_path(where, child["title"]), child))
+        level = [(join_path(self._tab_slug(i.get("tab_id")) or "?", i["title"]), i) for i in items]
+        while level:
+            wanted = [
+                (w, i) for w, i in level if needs.everything or key(w) in needs.nested_sections
+            ]
+            answers = pool.all(
+                [
+                    partial(self._list, f"sections/{i['id']}/children", named="title")
+                    for _, i in wanted
+                ]
+            )
+            level = []
+            for (where, item), answer in zip(wanted, answers, strict=True):
+                for child in answer.result():
+                    child.setdefault("tab_id", item.get("tab_id"))
+                    child.setdefault("parent_id", item["id"])
+                    found.append(child)
+                    level.append((join_path(where, child["title"]), child))
         return found
 
-    def _read_members(self, groups: Iterable[Resource], needs: ReadNeeds) -> list[Resource]:
+    def _members(self, groups: list[Resource], lists: list[list[dict[str, Any]]]) -> list[Resource]:
         members: list[Resource] = []
-        for group in groups:
-            if not needs.everything and key(group.own) not in needs.member_groups:
-                continue
-            for user in self._list(f"groups/{group.id}/users", named="email"):
+        for group, users in zip(groups, lists, strict=True):
+            for user in users:
                 email = str(user.get("email", "")).lower()
                 self.users[email] = user["id"]
                 members.append(
@@ -250,40 +305,8 @@ class Reader:
         return members
 
     def _resolve_users(self, emails: Iterable[str]) -> None:
-        """Find the users behind emails not seen in a member list, with the fewest requests."""
-        users = self.users
-        missing = {e for e in emails if e not in users}
-        # the member lists showed len(users) users: paging past them all costs at
-        # least that many pages, so with as few missing emails, look them up one by one
-        at_least_pages = -(-len(users) // PAGE)
-        skip = 0
-        while len(missing) > max(1, at_least_pages):
-            page = self._list("users", {"limit": PAGE, "skip": skip}, named="email")
-            for user in page:
-                users[str(user.get("email", "")).lower()] = user["id"]
-            missing -= users.keys()
-            skip += PAGE
-            if len(page) < PAGE or skip // PAGE >= len(missing):
-                break
-        unknown = []
-        for email in sorted(missing - users.keys()):
-            try:
-                body = self.client.get("users/find_by_email", {"email": email})
-            except ApiError as error:
-                if error.status == 404:
-                    unknown.append(email)
-                    continue
-                raise
-            found = body.get("data") if isinstance(body, dict) else None
-            if not isinstance(found, dict) or "id" not in found:
-                unknown.append(email)
-                continue
-            users[email] = found["id"]
-        if unknown:
-            raise PlanError(
-                f"member emails that are not portal users: {', '.join(unknown)}",
-                hint="invite them to the portal first, or remove them from the spec",
-            )
+        """Find the users behind emails not seen in a member list (:mod:`.users`)."""
+        resolve_users(self.users, emails, self.client, self._list, self._fetch)
 
     def close(self) -> None:
         self.client.close()

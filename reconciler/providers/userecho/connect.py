@@ -1,5 +1,7 @@
 """A UserEcho portal connection for a target: over HTTP with USERECHO_TOKEN, or the
-embedded sandbox (``sandbox:PATH``), which needs no token and is not paced."""
+embedded sandbox (``sandbox:PATH``), which needs no token and is not paced.
+``RECONCILER_PARALLEL`` (the CLI's ``--parallel N``): reads in flight at once (default 8),
+within the pace."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ...errors import TargetError
-from ...http import NO_AUTH, Client, QueryToken
+from ...http import NO_AUTH, Client, QueryToken, parallel_from
 from .api import DIALECT, TOKEN_HINT, Api
 from .writing import UserEcho
 
@@ -35,7 +37,7 @@ def rate_from(env: Mapping[str, str]) -> int | None:
 
 def open_portal(target: Target, env: Mapping[str, str]) -> UserEcho:
     """The pace: RECONCILER_RATE_LIMIT > the spec's portal.rate_limit > 60 a minute."""
-    rate = rate_from(env)
+    rate, parallel = rate_from(env), parallel_from(env)
     if target.sandbox is not None:
         from .sandbox import UserEchoSandbox
 
@@ -51,7 +53,9 @@ def open_portal(target: Target, env: Mapping[str, str]) -> UserEcho:
             backoff_base=0.01,
             fixed_rate=rate or None,
         )
-        return UserEcho(Api(client), target.url, closers=(box.close,), pace_from_spec=False)
+        portal = UserEcho(Api(client), target.url, closers=(box.close,), pace_from_spec=False)
+        portal.parallel = parallel
+        return portal
     token = env.get(TOKEN_VARIABLE, "").strip()
     if not token:
         raise TargetError(
@@ -66,4 +70,6 @@ def open_portal(target: Target, env: Mapping[str, str]) -> UserEcho:
         dialect=DIALECT,
         fixed_rate=DEFAULT_RATE if rate is None else rate or None,
     )
-    return UserEcho(Api(client), target.url, pace_from_spec=rate is None)
+    portal = UserEcho(Api(client), target.url, pace_from_spec=rate is None)
+    portal.parallel = parallel
+    return portal

@@ -7,14 +7,22 @@ users list (each user carries ``groups``), walked only when a group whose member
 gives exists; member emails the walk did not meet are looked up with ``filter__email__in``.
 Before returning, what the spec would create that the portal cannot take is a PlanError:
 unknown member emails, unknown webhook events, names over the API's length.
+
+Independent reads go side by side, at most ``parallel`` at once (``RECONCILER_PARALLEL``,
+within the pace the client keeps): the forums first and alone, then groups and webhooks with
+the children of each forum, then the users and the email look-ups. Results are used in a
+fixed order, so the state read is the same whatever order the answers arrive in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future
+from functools import partial
 from typing import Any, NoReturn
 
 from ...errors import BadResponseError, PlanError
+from ...http import DEFAULT_PARALLEL, ReadPool
 from ...state import Desired, Id, LiveState, Resource
 from .api import LIMITS, Api
 from .desired import UserEchoDesired, managed_names, webhook_ident
@@ -43,6 +51,7 @@ class Reader:
         self.target = target
         self._closers = tuple(closers)
         self._pace_from_spec = pace_from_spec
+        self.parallel = DEFAULT_PARALLEL  # reads in flight at most (1: one at a time)
         self.users: dict[str, Id] = {}
         self.raw: dict[tuple[str, Id], dict[str, Any]] = {}
 
@@ -56,11 +65,15 @@ class Reader:
             self.client.fixed_rate = desired.rate_limit
         self.users, self.raw = {}, {}
         state = LiveState()
-        state.resources["forum"] = [self._forum(item) for item in self._records("forums.list")]
-        self._read_children(state, desired)
-        state.resources["group"] = [self._group(item) for item in self._records("groups.list")]
-        state.resources["membership"] = self._read_members(state.of("group"), desired)
-        state.resources["webhook"] = [self._hook(h) for h in self._records("hooks.list", "event")]
+        with ReadPool(self.parallel) as pool:
+            forums = self._records("forums.list")  # alone: does the portal answer at all?
+            groups = pool.submit(partial(self._records, "groups.list"))
+            hooks = pool.submit(partial(self._records, "hooks.list", "event"))
+            state.resources["forum"] = [self._forum(item) for item in forums]
+            self._read_children(pool, state, desired)
+            state.resources["group"] = [self._group(item) for item in groups.result()]
+            state.resources["membership"] = self._read_members(pool, state.of("group"), desired)
+            state.resources["webhook"] = [self._hook(h) for h in hooks.result()]
         self._check_events(desired, state)
         self._check_lengths(desired, state)
         return state
@@ -110,7 +123,7 @@ class Reader:
 
     # -- a forum's children ----------------------------------------------------------------
 
-    def _read_children(self, state: LiveState, desired: Desired) -> None:
+    def _read_children(self, pool: ReadPool, state: LiveState, desired: Desired) -> None:
         names = managed_names(desired, "forum")
         access_sets = {key(i[-1]) for i in desired.sets.get("access", ())}
         by_own = {key(f.own): f for f in desired.of("forum")}
@@ -121,16 +134,22 @@ class Reader:
         }
         for kind in ("category", "tag", "access"):
             state.resources[kind] = []
+        reads: list[tuple[str, Resource, Future[Any]]] = []
         for forum in state.of("forum"):
             if not desired.everything and key(forum.own) not in names:
                 continue
-            for kind, op in (("category", "categories.list"), ("tag", "tags.list")):
-                state.resources[kind] += [
-                    self._child(kind, forum, item) for item in self._records(op, forum=forum.id)
-                ]
+            kinds = [("category", "categories.list"), ("tag", "tags.list")]
             private = forum.attrs.get("type") in PRIVATE_TYPES
             if private and (desired.everything or key(forum.own) in access_names):
-                state.resources["access"] += self._access(forum)
+                kinds.append(("access", "access.list"))
+            for kind, op in kinds:
+                read: Callable[..., Any] = self._emails if kind == "access" else self._records
+                reads.append((kind, forum, pool.submit(partial(read, op, forum=forum.id))))
+        for kind, forum, answer in reads:
+            if kind == "access":
+                state.resources[kind] += self._access(forum, answer.result())
+            else:
+                state.resources[kind] += [self._child(kind, forum, i) for i in answer.result()]
 
     def _child(self, kind: str, forum: Resource, item: dict[str, Any]) -> Resource:
         self._keep(kind, item)
@@ -144,10 +163,14 @@ class Reader:
             extra={"forum_id": forum.id},
         )
 
-    def _access(self, forum: Resource) -> list[Resource]:
-        emails = self.api.fetch("access.list", forum=forum.id)
+    def _emails(self, op: str, **args: Any) -> list[str]:
+        """A list of email addresses (a private forum's access list)."""
+        emails = self.api.fetch(op, **args)
         if not all(isinstance(e, str) and "@" in e for e in emails):
-            self._bad("access.list", {"forum": forum.id}, "expected a list of email addresses")
+            self._bad(op, args, "expected a list of email addresses")
+        return emails
+
+    def _access(self, forum: Resource, emails: list[str]) -> list[Resource]:
         return [
             Resource(
                 "access",
@@ -162,7 +185,9 @@ class Reader:
 
     # -- users and memberships -------------------------------------------------------------
 
-    def _read_members(self, groups: list[Resource], desired: Desired) -> list[Resource]:
+    def _read_members(
+        self, pool: ReadPool, groups: list[Resource], desired: Desired
+    ) -> list[Resource]:
         spec_groups = {g.ident: g for g in desired.of("group")}
         named = {
             key(name)
@@ -177,7 +202,7 @@ class Reader:
                 email = str(user["email"]).strip().lower()
                 self.users[email] = user["id"]
                 members += self._memberships(user, email, by_id)
-        self._resolve(m.own for m in desired.of("membership"))
+        self._resolve(pool, (m.own for m in desired.of("membership")))
         return members
 
     def _memberships(
@@ -196,13 +221,18 @@ class Reader:
                     extra={"group_id": group.id},
                 )
 
-    def _resolve(self, emails: Iterable[str]) -> None:
+    def _resolve(self, pool: ReadPool, emails: Iterable[str]) -> None:
         """Find the users behind emails the walk did not meet; PlanError for unknown ones."""
         missing = sorted({e for e in emails if e not in self.users})
-        for start in range(0, len(missing), EMAILS_A_REQUEST):
-            chunk = missing[start : start + EMAILS_A_REQUEST]
-            query = {"filter__email__in": ",".join(chunk)}
-            for user in self.api.fetch("users.list", query):
+        chunks = [
+            ",".join(missing[start : start + EMAILS_A_REQUEST])
+            for start in range(0, len(missing), EMAILS_A_REQUEST)
+        ]
+        answers = pool.all(
+            [partial(self.api.fetch, "users.list", {"filter__email__in": c}) for c in chunks]
+        )
+        for answer in answers:
+            for user in answer.result():
                 if isinstance(user, dict) and isinstance(user.get("id"), int):
                     self.users[str(user.get("email", "")).strip().lower()] = user["id"]
         unknown = [e for e in missing if e not in self.users]
