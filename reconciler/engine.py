@@ -53,7 +53,7 @@ def build_plan(
         fingerprint=fingerprint(live, schema),
         changes=tuple(changes),
         unmanaged=tuple(unmanaged),
-        warnings=(*warnings, *rename_hints(schema, changes)),
+        warnings=(*warnings, *rename_hints(schema, changes, unmanaged)),
         existing={kind: len(live.of(kind)) for kind in managed if kind in live.resources},
         ids=result.ids,
         provider=product.name,

@@ -13,15 +13,19 @@ import re
 from collections.abc import Sequence
 
 from .kinds import ProviderSchema
-from .plan import Action, Change
+from .plan import Action, Change, Unmanaged
 
 CLOSE = 0.8  # difflib's ratio from which two names are "close"
 _NOISE = re.compile(r"[\s_\-.]+")
 
 
-def rename_hints(schema: ProviderSchema, changes: Sequence[Change]) -> list[str]:
-    """One warning per deleted resource that a created one of its kind looks like."""
-    hints: list[str] = []
+def rename_hints(
+    schema: ProviderSchema, changes: Sequence[Change], unmanaged: Sequence[Unmanaged] = ()
+) -> list[str]:
+    """One warning per deleted resource that a created one of its kind looks like, and per
+    created top-level resource of a tree whose name an unmanaged one holds in another scope
+    (a section whose ``tab:`` changed: a move needs ``renamed_from: [OLD_TAB/TITLE]``)."""
+    hints = _moved_scope(schema, changes, unmanaged)
     for kind in schema.managed():
         if not kind.rename:
             continue
@@ -38,6 +42,33 @@ def rename_hints(schema: ProviderSchema, changes: Sequence[Change]) -> list[str]
                 f'`renamed_from: [{old.ident[-1]}]` on "{new.ident[-1]}"? (a rename keeps what '
                 "it carries; a delete loses it)"
             )
+    return hints
+
+
+def _moved_scope(
+    schema: ProviderSchema, changes: Sequence[Change], unmanaged: Sequence[Unmanaged]
+) -> list[str]:
+    hints: list[str] = []
+    for kind in schema.managed():
+        if kind.scope is None:
+            continue
+        left: dict[str, list[str]] = {}
+        for item in unmanaged:
+            parts = item.name.split("/")
+            if item.kind == kind.name and len(parts) == 2:
+                left.setdefault(kind.fold(parts[1]), []).append(item.name)
+        for change in changes:
+            if change.kind != kind.name or change.action is not Action.CREATE:
+                continue
+            if len(change.ident) != 2:
+                continue
+            there = [n for n in left.get(kind.fold(change.ident[-1]), []) if n != change.name]
+            if len(there) == 1:
+                hints.append(
+                    f'{kind.name} "{change.name}" is created while "{there[0]}" stays: to move '
+                    f"it, say `renamed_from: [{there[0]}]` (it is then deleted and re-created "
+                    f"in {kind.scope} {change.ident[0]!r})"
+                )
     return hints
 
 

@@ -87,6 +87,13 @@ def main(argv: Sequence[str] | None = None, path: Path = SCHEMA_PATH) -> int:
     if args:
         sys.stderr.write("usage: python -m reconciler.schema [--check]\n")
         return 2
+    if not (path.parent.parent / "pyproject.toml").exists():
+        # an installed package: its folder's parent is site-packages, not a checkout
+        sys.stderr.write(
+            f"{path.parent.parent} is no source checkout; "
+            "use `reconciler schema --out FILE` to write the schema\n"
+        )
+        return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(wanted, encoding="utf-8")
     return 0

@@ -79,3 +79,21 @@ def test_a_delete_and_a_close_create_hint_at_a_rename(
     unrelated = write_spec("version: 1\nprune: true\ncategories: [{name: Billing}]\n", "u.yaml")
     doc = json.loads(run("plan", unrelated, "--format", "json", "--url", sandbox_url).out)
     assert not any("renamed_from" in w for w in doc["warnings"])
+
+
+def test_a_section_whose_tab_changed_hints_at_renamed_from(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path]
+) -> None:
+    head = "version: 1\ntabs: [{slug: roadmap}, {slug: wish-list}]\nsections:\n"
+    first = write_spec(head + "  - {title: Ideas, tab: roadmap}\n")
+    assert run("apply", first, "--auto-approve", "--url", sandbox_url).code == 0
+    moved = write_spec(head + "  - {title: Ideas, tab: wish-list}\n", "moved.yaml")
+    doc = json.loads(run("plan", moved, "--format", "json", "--url", sandbox_url).out)
+    assert [(c["action"], c["name"]) for c in doc["changes"]] == [("create", "wish-list/Ideas")]
+    assert any("`renamed_from: [roadmap/Ideas]`" in w for w in doc["warnings"])
+    told = write_spec(
+        head + "  - {title: Ideas, tab: wish-list, renamed_from: [roadmap/Ideas]}\n", "told.yaml"
+    )
+    doc = json.loads(run("plan", told, "--format", "json", "--url", sandbox_url).out)
+    assert [(c["action"], c["name"]) for c in doc["changes"]] == [("replace", "wish-list/Ideas")]
+    assert any("moves to tab" in w for w in doc["warnings"])

@@ -46,6 +46,10 @@ def test_check_passes_on_a_current_file_and_fails_on_a_stale_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "schemas" / "portal.schema.json"
+    assert main([], path=path) == 1  # not a checkout (no pyproject.toml): nothing written
+    assert not path.exists()
+    assert "reconciler schema --out" in capsys.readouterr().err
+    (tmp_path / "pyproject.toml").write_text("")
     assert main([], path=path) == 0
     assert main(["--check"], path=path) == 0
     path.write_text(path.read_text(encoding="utf-8").replace('"Tags"', '"Labels"'))
