@@ -7,7 +7,7 @@
       - name: staging
         spec: [portal.yaml, overlays/staging.yaml]   # base first, overlays after
         url: https://staging.feedback.acme.com         # else the spec's portal.url
-        env: {PRODUCTLIFT_TOKEN: STAGING_FEEDBACK_TOKEN}
+        env: {USERECHO_TOKEN: STAGING_FEEDBACK_TOKEN}   # the provider's variable ← where it is
 
 Paths in the file (specs, ``sandbox:PATH``) are relative to it. Every problem is reported as
 ``FILE:LINE:COL: message``, all at once. A portal's target is its ``url``, else its spec's
