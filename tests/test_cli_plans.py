@@ -221,3 +221,26 @@ def test_an_unknown_target_kind_names_the_kinds(run: Runner, sandbox_url: str) -
     assert result.code == 1
     assert "no kind 'forum' here" in result.err
     assert "category" in result.err
+
+
+def test_apply_json_says_what_was_made_when_it_stops_part_way(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path]
+) -> None:
+    # the sandbox compares names as the portal does: a second create of STRASSE is "taken"
+    assert run("apply", write_spec("version: 1\ntags: [straße]\n"), "--auto-approve",
+               "--url", sandbox_url).code == 0  # fmt: skip
+    spec = write_spec("version: 1\ntags: [straße, aaa, STRASSE, zzz]\n", "more.yaml")
+    result = run("apply", spec, "--auto-approve", "--format", "json", "--url", sandbox_url)
+    assert result.code == 1
+    doc = json.loads(result.out)
+    outcomes = [(c["name"], c["outcome"]) for c in doc["changes"]]
+    assert ("aaa", "applied") in outcomes
+    assert ("STRASSE", "not applied") in outcomes
+
+
+def test_sandbox_serve_help_names_the_providers(run: Runner) -> None:
+    result = run("sandbox", "serve", "-h")
+    assert "--provider NAME" in result.out
+    assert "abc" in result.out
+    assert "userecho" in result.out
+    assert run("sandbox", "serve", "--provider=userecho", "-h").code == 0

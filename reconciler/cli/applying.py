@@ -112,9 +112,12 @@ def apply(
         check_thresholds(result, limits)
         if not auto_approve:
             _confirm(result)
-        done = _run(result, connection, out)
-    if fmt == "json":
-        click.echo(json.dumps(_outcomes(result, done), indent=2, ensure_ascii=False))
+        done: list[Applied] = []
+        try:
+            _run(result, connection, out, done)
+        finally:  # also when it stopped part-way: which changes were made, which not
+            if fmt == "json":
+                click.echo(json.dumps(_outcomes(result, done), indent=2, ensure_ascii=False))
 
 
 def _text(result: Plan) -> Any:
@@ -145,7 +148,7 @@ def _confirm(result: Plan) -> None:
         raise Aborted("apply cancelled: nothing was changed")
 
 
-def _run(result: Plan, portal: Portal, out: Console) -> list[Applied]:
+def _run(result: Plan, portal: Portal, out: Console, done: list[Applied]) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ..engine import apply_plan
@@ -171,7 +174,6 @@ def _run(result: Plan, portal: Portal, out: Console) -> list[Applied]:
         transient=True,
         disable=total <= 3 or not err.is_terminal,
     )
-    done: list[Applied] = []
 
     def applied(index: int, change: Applied) -> None:
         done.append(change)
@@ -194,7 +196,6 @@ def _run(result: Plan, portal: Portal, out: Console) -> list[Applied]:
         INTERRUPT.clear()
     summary = ", ".join(f"{n} {action}d" for action, n in result.summary().items())
     out.print(f"\nApply complete: {summary}.")
-    return done
 
 
 def _outcomes(result: Plan, done: list[Applied]) -> dict[str, Any]:

@@ -83,13 +83,25 @@ def serve(ctx: click.Context) -> None:
     from ..providers import DEFAULT, get
 
     args, name = list(ctx.args), DEFAULT
-    for flag in ("--provider", "-p"):
-        if flag in args:
-            at = args.index(flag)
+    for at, arg in enumerate(args):
+        if arg.startswith("--provider="):
+            name = arg.partition("=")[2]
+            del args[at]
+            break
+        if arg in ("--provider", "-p"):
             if at + 1 >= len(args):
-                raise click.UsageError(f"{flag} needs a provider name")
+                raise click.UsageError(f"{arg} needs a provider name")
             name = args[at + 1]
             del args[at : at + 2]
+            break
+    if "-h" in args or "--help" in args:
+        from ..providers import names
+
+        click.echo(
+            "reconciler sandbox serve [--provider NAME] [OPTIONS]\n\n"
+            f"  --provider NAME  the sandbox of this provider ({', '.join(names())}; "
+            f"default {DEFAULT}); its own options follow.\n"
+        )
     real = get(name).serve()
     real.main(args=args, prog_name="reconciler sandbox serve", standalone_mode=False)
 
