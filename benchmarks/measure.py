@@ -123,9 +123,10 @@ def best(runs: list[Run]) -> Run:
     return min(runs, key=lambda r: r.wall)
 
 
-def bucket(filename: str) -> str:
-    """Which part of the program a source file belongs to."""
-    if filename.startswith(PACKAGE):
+def bucket(filename: str, package: str = PACKAGE) -> str:
+    """Which part of the program a source file belongs to (``package``: where the
+    reconciler's files are)."""
+    if filename.startswith(package):
         return "sandbox" if "/sandbox/" in filename else "reconciler"
     for name in LIBRARIES:
         if f"/{name}/" in filename or f"/_{name}" in filename:
@@ -135,22 +136,37 @@ def bucket(filename: str) -> str:
     return "other"
 
 
-def own_share(profile: Path) -> dict[str, float]:
-    """Seconds of self time per part, from a cProfile dump.
+# C methods of a library's own extension types (libyaml's parser, pydantic-core's
+# validators): charged to that library whoever calls them.
+BUILTIN_LIBRARIES = (("of '_yaml.", "yaml"), ("pydantic_core", "pydantic"))
+
+
+def builtin_of(name: str) -> str | None:
+    """The library a built-in function belongs to, when its name says so."""
+    return next((lib for sign, lib in BUILTIN_LIBRARIES if sign in name), None)
+
+
+def own_share(profile: Path, package: str = PACKAGE) -> dict[str, float]:
+    """Seconds of self time per part, from a cProfile dump (``package``: the directory of
+    the reconciler that ran, when not this one).
 
     Built-in functions (C code: SQLite calls, json, regexes) are charged to the part that
     called them, split by the time each caller spent in them; so SQLite counts as sandbox.
+    Methods of a library's extension types (:data:`BUILTIN_LIBRARIES`) count as the library.
     """
     stats = pstats.Stats(str(profile))
     parts: Counter[str] = Counter()
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    for (filename, _line, _name), (_cc, _nc, tottime, _ct, callers) in raw.items():
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, callers) in raw.items():
+        if filename == "~" and (library := builtin_of(name)) is not None:
+            parts[library] += tottime
+            continue
         if filename != "~" or not callers:
-            parts[bucket(filename)] += tottime
+            parts[bucket(filename, package)] += tottime
             continue
         edge_total = sum(edge[2] for edge in callers.values()) or 1.0
         for (caller_file, _l, _n), edge in callers.items():
-            parts[bucket(caller_file)] += tottime * edge[2] / edge_total
+            parts[bucket(caller_file, package)] += tottime * edge[2] / edge_total
     return dict(parts)
 
 

@@ -395,5 +395,11 @@ def render(
     return "\n".join(lines)
 
 
+KEPT = "<!-- at_scale.py -->"  # what follows this line in RESULTS.md comes from at_scale.py
+
+
 def write_results(text: str, path: Path) -> None:
-    path.write_text(text, encoding="utf-8")
+    """Write ``text``, keeping the section at_scale.py wrote (from :data:`KEPT` on)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = old[old.index(KEPT) :] if KEPT in old else ""
+    path.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text, encoding="utf-8")

@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # sizes 100,1000,10000; best of 3 runs
     python benchmarks/run.py --quick              # sizes 100,1000; one run each
     python benchmarks/run.py --sizes 500 --write  # and rewrite benchmarks/RESULTS.md
+    python benchmarks/at_scale.py --size 100000   # the up-to-date plan at 100,000 (A/B: --before)
 
 Per size: a fresh sandbox (a file in a temp dir, no rate limit) with enough demo users, a
 spec of that many resources (see workload.py), then, each with the ``reconciler`` CLI in a

@@ -192,11 +192,11 @@ def _children(run: _Run, ks: KindSchema, wanted: list[Resource]) -> Match:
     managed_parents = [
         ident for ident in partners if not ks.whole_set or run.desired.manages_set(ks.name, ident)
     ]
+    managed = set(managed_parents)
     candidates = [
         r
         for r in run.live.of(ks.name)
-        if not ks.whole_set
-        or (r.parent in by_live_parent and by_live_parent[r.parent] in managed_parents)
+        if not ks.whole_set or (r.parent in by_live_parent and by_live_parent[r.parent] in managed)
     ]
     match = match_named(ks, wanted, candidates, partners)
     for d, partner in zip(match.desired, match.pairs, strict=True):

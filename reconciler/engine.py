@@ -120,28 +120,28 @@ def fingerprint(live: LiveState, schema: ProviderSchema | None = None) -> str:
     Independent of the order the portal lists things in: a portal that answers the same
     collections in another order has not changed.
     """
+    from operator import itemgetter  # here: this module's imports are not this function's
 
-    def dump(row: Any) -> str:
-        return json.dumps(row, sort_keys=True, default=str, separators=(",", ":"))
-
-    secrets = {
-        (k.name, a)
-        for k in (schema.kinds if schema else ())
-        for a, v in k.attrs.items()
-        if v.secret
-    }
-
-    def attrs(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
-        return {k: "(secret)" if (kind, k) in secrets else v for k, v in values.items()}
-
-    rows = sorted(
-        (
-            [r.kind, str(r.id), r.name, "/".join(r.parent or ()), attrs(r.kind, r.attrs)]
-            for r in live.all()
-        ),
-        key=lambda row: (row[0], row[1], row[2], row[3]),
-    )
-    blob = dump(rows)
+    # the same bytes as one JSON row per resource, sorted by (kind, id, name, parent path),
+    # each row ``[kind, id, name, parent, attrs]``: attrs copied only where secrets are masked
+    secrets: dict[str, frozenset[str]] = {}
+    for k in schema.kinds if schema else ():
+        hidden = frozenset(a for a, v in k.attrs.items() if v.secret)
+        if hidden:
+            secrets[k.name] = secrets.get(k.name, frozenset()) | hidden
+    rows: list[list[Any]] = []
+    add = rows.append
+    for r in live.all():
+        values: Mapping[str, Any] = r.attrs
+        masked = secrets.get(r.kind)
+        if masked is not None:
+            values = {k: "(secret)" if k in masked else v for k, v in values.items()}
+        elif type(values) is not dict:
+            values = dict(values)
+        name = "/".join(r.ident)  # r.name, without two calls a resource
+        add([r.kind, str(r.id), name, "/".join(r.parent) if r.parent else "", values])
+    rows.sort(key=itemgetter(0, 1, 2, 3))
+    blob = json.dumps(rows, sort_keys=True, default=str, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
 
 

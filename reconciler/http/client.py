@@ -211,6 +211,19 @@ class Client:
     # -- attempts ------------------------------------------------------------------------------
 
     def _send(self, call: Call, auth: Auth, retry_lost: bool = True) -> Answer:
+        """The first attempt goes directly; only a retryable failure starts tenacity, whose
+        first attempt is that failure (nothing sent again), so its stop, wait and budget
+        rules see the same attempts as when tenacity ran them all."""
+        try:
+            return self._attempt(call, auth, retry_lost)
+        except Retryable as first:
+            failed: list[Retryable] = [first]
+
+        def attempt() -> Answer:
+            if failed:
+                raise failed.pop()
+            return self._attempt(call, auth, retry_lost)
+
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(Retryable),
             wait=self._planned_wait,
@@ -220,7 +233,7 @@ class Client:
             reraise=True,
         )
         try:
-            return retrying(self._attempt, call, auth, retry_lost)
+            return retrying(attempt)
         except Retryable as last:
             failure = last
         if failure.answer is not None:

@@ -84,6 +84,15 @@ def _blank(value: Any) -> Any:
     return value
 
 
+# The fields of a listed item that the writes read back (writing.py: what a PUT resends;
+# taken.py: names and places that the portal treats as taken); the rest is not kept.
+_KEPT = ("name", "tag", "title", "color", "tab_id", "parent_id")
+
+
+def _kept(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: item[k] for k in _KEPT if k in item}
+
+
 def _color(value: Any) -> Any:
     return value.upper() if isinstance(value, str) and value else None
 
@@ -197,7 +206,7 @@ class Reader:
             attrs["tab"] = self._tab_slug(item.get("tab_id"))
         if kind == "group":
             attrs["description"] = _blank(item.get("description"))
-        self._raw[(kind, item["id"])] = item
+        self._raw[(kind, item["id"])] = _kept(item)
         return Resource(kind, (name,), attrs, id=item["id"])
 
     def _tab_slug(self, tab_id: Any) -> str | None:
@@ -243,7 +252,7 @@ class Reader:
             "color": _color(item.get("color")),
             "hidden": bool(item.get("is_hidden_for_users")),
         }
-        self._raw[("section", item["id"])] = item
+        self._raw[("section", item["id"])] = _kept(item)
         return Resource(
             "section",
             where[0],

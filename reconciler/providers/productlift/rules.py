@@ -108,13 +108,14 @@ class _Rules:
             if found is None:
                 continue
             item = _Named(found[0], found[1], entry if isinstance(entry, dict) else None)
-            first = self.index.get((singular, key(item.name)))
+            indexed = (singular, key(item.name))
+            first = self.index.get(indexed)
             if first is not None:
                 self._problem(
                     item.pos, f"duplicate {singular} '{item.name}' (first at line {first[0]})"
                 )
                 continue
-            self.index[(singular, key(item.name))] = pos
+            self.index[indexed] = pos
             named.append(item)
         return named
 
@@ -137,12 +138,13 @@ class _Rules:
         for email, pos in self._items(members):
             if not isinstance(email, str):
                 continue
-            if key(email) in seen:
-                first = seen[key(email)][0]
+            folded = key(email)
+            if folded in seen:
+                first = seen[folded][0]
                 message = f"member '{email}' listed twice in group '{group.name}'"
                 self._problem(pos, f"{message} (first at line {first})")
                 continue
-            seen[key(email)] = pos
+            seen[folded] = pos
             self.index[("membership", key(join_path(group.name, email)))] = pos
 
     def _sections(
