@@ -12,17 +12,15 @@ clear (and replaces any made-up one). The JWT signing secret is never stored.
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ....errors import TargetError
+from ....sandbox.sqlite import MEMORY as MEMORY
+from ....sandbox.sqlite import SqliteStore
 from . import keys
 
-MEMORY = ":memory:"
 DEFAULT_DB = Path(".reconciler") / "abc-sandbox.db"
 SCHEMA_VERSION = 1
 ADMIN_EMAIL = "admin@example.com"
@@ -88,30 +86,10 @@ CREATE TABLE event_channels (
 Row = sqlite3.Row
 
 
-class Store:
+class Store(SqliteStore):
     """An open sandbox database; a new one is created and seeded on first open."""
 
-    def __init__(self, path: str | Path, *, wall: Callable[[], float] = time.time) -> None:
-        self.path = str(path)
-        self._wall = wall
-        self._last = datetime.min.replace(tzinfo=UTC)
-        try:
-            if self.path != MEMORY:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
-            )
-        except (OSError, sqlite3.Error) as error:
-            raise TargetError(f"cannot open the sandbox database {self.path}: {error}") from None
-        self.conn.row_factory = sqlite3.Row
-        try:
-            self._prepare()
-        except sqlite3.DatabaseError as error:
-            self.conn.close()
-            raise TargetError(
-                f"{self.path} is not a usable ABC sandbox database: {error}",
-                hint="point --db at another file, or delete this one to start afresh",
-            ) from None
+    LABEL = "ABC sandbox"
 
     def _prepare(self) -> None:
         if self.path != MEMORY:
@@ -143,20 +121,6 @@ class Store:
             )
         self.insert("users", {"id": 1, "email": ADMIN_EMAIL, "password_hash": None})
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def close(self) -> None:
-        self.conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     def stamp(self) -> str:
         """Now as the server prints it (ISO, milliseconds, ``Z``); strictly increasing."""
@@ -200,21 +164,6 @@ class Store:
         )
 
     # -- generic helpers -------------------------------------------------------------------
-
-    def all(self, sql: str, *args: Any) -> list[Row]:
-        return self.conn.execute(sql, args).fetchall()
-
-    def one(self, sql: str, *args: Any) -> Row | None:
-        row: Row | None = self.conn.execute(sql, args).fetchone()
-        return row
-
-    def insert(self, table: str, values: dict[str, Any]) -> int:
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cursor = self.conn.execute(
-            f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(values.values())
-        )
-        return int(cursor.lastrowid or 0)
 
     def update(self, table: str, id_: int, values: dict[str, Any]) -> None:
         sets = ", ".join(f"{col} = ?" for col in values)

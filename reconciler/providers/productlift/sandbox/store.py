@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ....errors import TargetError
+from ....sandbox.sqlite import MEMORY as MEMORY
+from ....sandbox.sqlite import SqliteStore
 from . import schema
 
-MEMORY = ":memory:"
 DEFAULT_DB = Path(".reconciler") / "sandbox.db"
 
 Row = sqlite3.Row
@@ -30,30 +29,11 @@ def _where(scope: Mapping[str, Any]) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(terms), list(scope.values())
 
 
-class Store:
+class Store(SqliteStore):
     """An open sandbox database; a new one is created and seeded on first open."""
 
     def __init__(self, path: str | Path, *, wall: Callable[[], float] = time.time) -> None:
-        self.path = str(path)
-        self._wall = wall
-        self._last = datetime.min.replace(tzinfo=UTC)
-        try:
-            if self.path != MEMORY:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
-            )
-        except (OSError, sqlite3.Error) as error:
-            raise TargetError(f"cannot open the sandbox database {self.path}: {error}") from None
-        self.conn.row_factory = sqlite3.Row
-        try:
-            self._prepare()
-        except sqlite3.DatabaseError as error:
-            self.conn.close()
-            raise TargetError(
-                f"{self.path} is not a usable sandbox database: {error}",
-                hint="point --db at another file, or delete this one to start afresh",
-            ) from None
+        super().__init__(path, wall=wall)
         self.portal_id = int(self.meta("portal_id") or 1)
 
     def _prepare(self) -> None:
@@ -68,20 +48,6 @@ class Store:
             elif version != schema.SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"unknown schema version {version}")
 
-    def close(self) -> None:
-        self.conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
-
     def stamp(self) -> str:
         """Now, as Laravel prints it; strictly increasing, so every update changes it."""
         now = datetime.fromtimestamp(self._wall(), UTC)
@@ -91,13 +57,6 @@ class Store:
         return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     # -- generic helpers -------------------------------------------------------------------
-
-    def all(self, sql: str, *args: Any) -> list[Row]:
-        return self.conn.execute(sql, args).fetchall()
-
-    def one(self, sql: str, *args: Any) -> Row | None:
-        row: Row | None = self.conn.execute(sql, args).fetchone()
-        return row
 
     def meta(self, key: str) -> str:
         row = self.one("SELECT value FROM meta WHERE key = ?", key)
@@ -118,14 +77,6 @@ class Store:
 
     def find(self, table: str, id_: Any) -> Row | None:
         return self.one(f"SELECT * FROM {table} WHERE id = ?", id_)
-
-    def insert(self, table: str, values: Mapping[str, Any]) -> int:
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cursor = self.conn.execute(
-            f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(values.values())
-        )
-        return int(cursor.lastrowid or 0)
 
     def update(self, table: str, id_: Any, values: Mapping[str, Any]) -> None:
         sets = ", ".join(f"{col} = ?" for col in values)

@@ -16,16 +16,14 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ....errors import TargetError
+from ....sandbox.sqlite import MEMORY as MEMORY
+from ....sandbox.sqlite import SqliteStore
 
-MEMORY = ":memory:"
 DEFAULT_DB = Path(".reconciler") / "userecho-sandbox.db"
 APPLICATION_ID = 0x55454348  # "UECH": tells a UserEcho sandbox file from any other SQLite file
 SCHEMA_VERSION = 1
@@ -96,33 +94,14 @@ def _digest(salt: str, token: str) -> str:
     return hashlib.sha256(f"{salt}:{token}".encode()).hexdigest()
 
 
-class Store:
+class Store(SqliteStore):
     """An open UserEcho sandbox database; a new one is created and seeded on first open.
 
     Raises TargetError when the file cannot be opened or belongs to something else (another
     provider's sandbox, any other SQLite file).
     """
 
-    def __init__(self, path: str | Path, *, wall: Callable[[], float] = time.time) -> None:
-        self.path = str(path)
-        self._wall = wall
-        try:
-            if self.path != MEMORY:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
-            )
-        except (OSError, sqlite3.Error) as error:
-            raise TargetError(f"cannot open the sandbox database {self.path}: {error}") from None
-        self.conn.row_factory = sqlite3.Row
-        try:
-            self._prepare()
-        except sqlite3.DatabaseError as error:
-            self.conn.close()
-            raise TargetError(
-                f"{self.path} is not a usable UserEcho sandbox database: {error}",
-                hint="point --db at another file, or delete this one to start afresh",
-            ) from None
+    LABEL = "UserEcho sandbox"
 
     def _prepare(self) -> None:
         if self.path != MEMORY:
@@ -151,20 +130,6 @@ class Store:
             self.insert(
                 "users", {"name": name, "email": email, "is_admin": admin, "created": self.stamp()}
             )
-
-    def close(self) -> None:
-        self.conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     def stamp(self) -> str:
         """Now, as UserEcho prints times (``2014-03-17T03:34:29.320Z``)."""
@@ -201,13 +166,6 @@ class Store:
 
     # -- generic helpers -------------------------------------------------------------------
 
-    def all(self, sql: str, *args: Any) -> list[Row]:
-        return self.conn.execute(sql, args).fetchall()
-
-    def one(self, sql: str, *args: Any) -> Row | None:
-        row: Row | None = self.conn.execute(sql, args).fetchone()
-        return row
-
     def meta(self, key: str) -> str:
         row = self.one("SELECT value FROM meta WHERE key = ?", key)
         return str(row["value"]) if row else ""
@@ -219,14 +177,6 @@ class Store:
     def find(self, table: str, id_: int, scope: Mapping[str, Any] | None = None) -> Row | None:
         where, args = _where({"id": id_, **(scope or {})})
         return self.one(f"SELECT * FROM {table}{where}", *args)
-
-    def insert(self, table: str, values: Mapping[str, Any]) -> int:
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cursor = self.conn.execute(
-            f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(values.values())
-        )
-        return int(cursor.lastrowid or 0)
 
     def update(self, table: str, id_: int, values: Mapping[str, Any]) -> None:
         if values:
