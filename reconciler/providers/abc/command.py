@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
-
 import click
 
 from ...errors import ReconcilerError
 from ...sandbox.faults import Faults
-from ...sandbox.server import make_server
+from ...sandbox.serving import serve_until_stopped
 from .sandbox import DEFAULT_DB
 from .sandbox.serve import banner, open_sandbox
 
 _RATE = click.FloatRange(0.0, 1.0)
-
-
-def _log(line: str) -> None:
-    click.echo(line, err=True)
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,22 +61,9 @@ def serve(
         box = open_sandbox(db, api_key=api_key, password=password, faults=faults)
     except ReconcilerError as error:
         raise click.ClickException(str(error)) from None
-    try:
-        server = make_server(box, host, port, log=_log)
-    except OSError as error:
-        box.close()
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    for line in banner(box, server.url):
-        click.echo(line)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)
-        signal.signal(signal.SIGINT, _interrupt)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-        server.server_close()
-        box.close()
-        click.echo("Sandbox stopped.", err=True)
+
+    def announce(url: str) -> None:
+        for line in banner(box, url):
+            click.echo(line)
+
+    serve_until_stopped(box, box.close, host, port, announce, stopped="Sandbox stopped.")

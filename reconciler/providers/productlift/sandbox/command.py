@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import secrets
-import signal
-import threading
-from types import FrameType
 
 import click
 
 from ....errors import ReconcilerError
 from ....sandbox.faults import Faults
 from ....sandbox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW
-from ....sandbox.server import make_server
+from ....sandbox.serving import serve_until_stopped
 from .core import Sandbox
 from .store import DEFAULT_DB
 
 _RATE = click.FloatRange(0.0, 1.0)
-
-
-def _log(line: str) -> None:
-    click.echo(line, err=True)
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 @click.group(name="sandbox")
@@ -141,26 +130,14 @@ def serve(
         )
     except ReconcilerError as error:
         raise click.ClickException(str(error)) from None
-    try:
-        server = make_server(box, host, port, log=_log)
-    except OSError as error:
-        box.close()
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    _announce(server.url, token if made_up else None, bool(token), db, faults, window)
-    if threading.current_thread() is threading.main_thread():
-        # Ctrl-C and SIGTERM stop the server, even when started in the background by a
-        # shell that set SIGINT to be ignored (a user who sends it means it)
-        signal.signal(signal.SIGTERM, _interrupt)
-        signal.signal(signal.SIGINT, _interrupt)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-        server.server_close()
-        box.close()
-        click.echo("Sandbox portal stopped.", err=True)
+    shown_token = token if made_up else None
+    serve_until_stopped(
+        box,
+        box.close,
+        host,
+        port,
+        lambda url: _announce(url, shown_token, bool(token), db, faults, window),
+    )
 
 
 def _announce(
