@@ -21,14 +21,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-import httpx
-
+from ....sandbox.base import SandboxBase
 from ....sandbox.faults import WRITE_METHODS, Decision, Fault, Faults
 from ....sandbox.reply import Reply
-from ....sandbox.transport import SandboxTransport
 from . import keys
 from .call import Call
 from .errors import AbcError, plain, refused_body
@@ -40,7 +37,7 @@ _HEAD = {"access-control-allow-origin": "*"}
 _EMPTY_JSON = "Body cannot be empty when content-type is set to 'application/json'"
 
 
-class AbcSandbox:
+class AbcSandbox(SandboxBase):
     """A persistent, local ABC User Feedback server in SQLite (``db``: a path or ``":memory:"``).
 
     Seeded on first open: project 1 ("Demo", empty) and project 2 ("Other"), an API key for
@@ -91,10 +88,6 @@ class AbcSandbox:
             self.store.close()
             raise
 
-    @property
-    def path(self) -> str:
-        return self.store.path
-
     def credentials(self, url: str | None = None) -> dict[str, str]:
         """The environment a user pastes to reach this sandbox (variable → value).
 
@@ -108,25 +101,6 @@ class AbcSandbox:
         if self.store.made_up("password"):
             found["ABC_PASSWORD"] = self.password
         return found
-
-    def handle(
-        self,
-        method: str,
-        path: str,
-        query: str = "",
-        headers: Mapping[str, str] | None = None,
-        body: bytes = b"",
-    ) -> Reply:
-        """Answer one request (``path`` decoded, without the query string)."""
-        method = method.upper()
-        lowered = {k.lower(): v for k, v in (headers or {}).items()}
-        with self._lock:
-            reply = self._handle(method, path, query, lowered, body)
-        if self.faults is not None and self.faults.latency > 0:
-            time.sleep(self.faults.latency)  # outside the lock: other requests go on
-        if method == "HEAD":
-            reply = Reply(reply.status, reply.headers, b"", reply.fault, reply.delay)
-        return reply
 
     def _handle(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
@@ -206,25 +180,6 @@ class AbcSandbox:
                 raise plain(401, "Invalid jwt")
             return claims
         return {}
-
-    def transport(self) -> httpx.BaseTransport:
-        """An httpx transport answering from this sandbox, in process."""
-        return SandboxTransport(self)
-
-    def close(self) -> None:
-        with self._lock:
-            self.store.close()
-
-    def __enter__(self) -> AbcSandbox:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _reply(status: int, payload: Any) -> Reply:

@@ -18,11 +18,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-import httpx
-
+from ....sandbox.base import SandboxBase
 from ....sandbox.faults import WRITE_METHODS, Decision, Fault, Faults
 from ....sandbox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW, RateLimiter
 from ....sandbox.reply import Reply
@@ -47,7 +45,7 @@ def _encode(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-class Sandbox:
+class Sandbox(SandboxBase):
     """A persistent, local ProductLift portal in SQLite (``db``: a path or ``":memory:"``).
 
     ``token``: the bearer token to require (None: any request passes). ``rate_limit``: requests
@@ -80,29 +78,6 @@ class Sandbox:
         self.faulted: Counter[str] = Counter()
         self._lock = threading.Lock()
         self.store = Store(db, wall=wall)
-
-    @property
-    def path(self) -> str:
-        return self.store.path
-
-    def handle(
-        self,
-        method: str,
-        path: str,
-        query: str = "",
-        headers: Mapping[str, str] | None = None,
-        body: bytes = b"",
-    ) -> Reply:
-        """Answer one request (``path`` decoded, without the query string)."""
-        method = method.upper()
-        lowered = {k.lower(): v for k, v in (headers or {}).items()}
-        with self._lock:
-            reply = self._handle(method, path, query, lowered, body)
-        if self.faults is not None and self.faults.latency > 0:
-            time.sleep(self.faults.latency)  # outside the lock: other requests go on
-        if method == "HEAD":
-            reply = Reply(reply.status, reply.headers, b"", reply.fault, reply.delay)
-        return reply
 
     def _handle(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
@@ -149,24 +124,3 @@ class Sandbox:
             html = {**head, "content-type": "text/html; charset=utf-8"}
             return Reply(status, html, _HTML_ERRORS[status].encode())
         return Reply(status, head, _encode({"message": "Server Error"}))
-
-    def transport(self) -> httpx.BaseTransport:
-        """An httpx transport answering from this sandbox, in process."""
-        from ....sandbox.transport import SandboxTransport
-
-        return SandboxTransport(self)
-
-    def close(self) -> None:
-        with self._lock:
-            self.store.close()
-
-    def __enter__(self) -> Sandbox:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -18,13 +18,11 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-import httpx
-
+from ....sandbox.base import SandboxBase
 from ....sandbox.faults import WRITE_METHODS, Decision, Fault, Faults
 from ....sandbox.ratelimit import RateLimiter, Verdict
 from ....sandbox.reply import JSON_HEADERS, Reply
@@ -48,7 +46,7 @@ def _encode(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-class UserEchoSandbox:
+class UserEchoSandbox(SandboxBase):
     """A persistent, local UserEcho API in SQLite (``db``: a path or ``":memory:"``).
 
     ``token``: the access token to require from now on (only its hash is stored, replacing
@@ -105,11 +103,6 @@ class UserEchoSandbox:
         else:
             self.new_token()
 
-    @property
-    def path(self) -> str:
-        """The SQLite path (``":memory:"`` for an in-memory sandbox)."""
-        return self.store.path
-
     def new_token(self) -> str:
         """Replace the access token by a random one, and return it (``credentials()`` shows it)."""
         minted = secrets.token_urlsafe(24)
@@ -126,25 +119,6 @@ class UserEchoSandbox:
         if self._shown is not None:
             found[TOKEN_VARIABLE] = self._shown
         return found
-
-    def handle(
-        self,
-        method: str,
-        path: str,
-        query: str = "",
-        headers: Mapping[str, str] | None = None,
-        body: bytes = b"",
-    ) -> Reply:
-        """Answer one request (``path`` decoded, ``query`` the raw query string)."""
-        method = method.upper()
-        lowered = {k.lower(): v for k, v in (headers or {}).items()}
-        with self._lock:
-            reply = self._handle(method, path, query, lowered, body)
-        if self.faults is not None and self.faults.latency > 0:
-            time.sleep(self.faults.latency)  # outside the lock: other requests go on
-        if method == "HEAD":
-            reply = Reply(reply.status, reply.headers, b"", reply.fault, reply.delay)
-        return reply
 
     def _handle(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
@@ -207,24 +181,3 @@ class UserEchoSandbox:
             html = {**JSON_HEADERS, "content-type": "text/html; charset=utf-8"}
             return Reply(status, html, _HTML_ERRORS[status])
         return Reply(status, dict(JSON_HEADERS), b'{"status":"error","message":"Server Error"}')
-
-    def transport(self) -> httpx.BaseTransport:
-        """An httpx transport answering from this sandbox, in process."""
-        from ....sandbox.transport import SandboxTransport
-
-        return SandboxTransport(self)
-
-    def close(self) -> None:
-        with self._lock:
-            self.store.close()
-
-    def __enter__(self) -> UserEchoSandbox:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
