@@ -15,7 +15,7 @@ deletes in reverse kind order (a tree's deepest first).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -62,7 +62,8 @@ def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
     run = _Run(schema, desired, live)
     for ks in schema.managed():
         run.deletes[ks.name] = []
-        wanted = [_spelled_refs(schema, ks, d, live) for d in desired.of(ks.name)]
+        spellings = _spellings(schema, ks, live)
+        wanted = [_spelled_refs(spellings, d) for d in desired.of(ks.name)]
         if ks.tree:
             match = match_tree(ks, wanted, live.of(ks.name))
             run.nested += _tree(run, ks, match)
@@ -125,21 +126,37 @@ def named_by(ks: KindSchema) -> frozenset[str]:
     return frozenset({"name", ks.name_attr, *([ks.scope] if ks.scope else [])})
 
 
-def _spelled_refs(schema: ProviderSchema, ks: KindSchema, d: Resource, live: LiveState) -> Resource:
-    """Reference values as the portal spells the referenced name (compared as its kind
-    compares names: exact first, else the one loose match)."""
-    fixes: dict[str, Any] = {}
+_Spelling = tuple[set[str], dict[str, list[str]], Callable[[str], str]]
+
+
+def _spellings(schema: ProviderSchema, ks: KindSchema, live: LiveState) -> dict[str, _Spelling]:
+    """For each reference attribute of ``ks``: the referenced kind's live names, exactly and
+    folded as that kind compares names (read once per kind, not once per resource)."""
+    found: dict[str, _Spelling] = {}
     for name, attr in ks.attrs.items():
-        value = d.attrs.get(name)
-        if attr.ref is None or not isinstance(value, str):
+        if attr.ref is None:
             continue
         target = schema.kind(attr.ref)
         names = [r.own for r in live.of(attr.ref)]
-        if value in names:
+        loose: dict[str, list[str]] = {}
+        for own in names:
+            loose.setdefault(target.fold(own), []).append(own)
+        exact = set(names)
+        found[name] = (exact, loose, target.fold)
+    return found
+
+
+def _spelled_refs(spellings: Mapping[str, _Spelling], d: Resource) -> Resource:
+    """Reference values as the portal spells the referenced name (compared as its kind
+    compares names: exact first, else the one loose match)."""
+    fixes: dict[str, Any] = {}
+    for name, (exact, loose, fold) in spellings.items():
+        value = d.attrs.get(name)
+        if not isinstance(value, str) or value in exact:
             continue
-        loose = [n for n in names if target.fold(n) == target.fold(value)]
-        if len(loose) == 1:
-            fixes[name] = loose[0]
+        options = loose.get(fold(value), [])
+        if len(options) == 1:
+            fixes[name] = options[0]
     return replace(d, attrs={**d.attrs, **fixes}) if fixes else d
 
 
