@@ -6,10 +6,13 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
+from typing import Any, TypeVar
 
 import click
 
+from .faults import Faults
 from .reply import Answering
 from .server import make_server
 
@@ -52,3 +55,92 @@ def serve_until_stopped(
         server.server_close()
         close()
         click.echo(stopped, err=True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+_RATE = click.FloatRange(0.0, 1.0)
+
+
+def listen_options(port: int, db: Path, holds: str) -> Callable[[F], F]:
+    """``--port`` (default ``port``), ``--host``, ``--db`` (default ``db``, the SQLite file
+    holding ``holds``), and ``-v`` (accepted: serve always logs)."""
+
+    def add(f: F) -> F:
+        for option in reversed(
+            (
+                click.option(
+                    "--port", type=click.IntRange(0, 65535), default=port, show_default=True,
+                    help="Port to listen on (0: any free port).",
+                ),
+                click.option(
+                    "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+                ),
+                click.option(
+                    "--db", type=click.Path(dir_okay=False), default=str(db), show_default=True,
+                    help=f"SQLite file holding {holds} (or :memory:).",
+                ),
+                click.option(
+                    "-v", "--verbose", is_flag=True, expose_value=False,
+                    help="Log each request to stderr (serve always does; accepted like on "
+                    "every command).",
+                ),
+            )
+        ):  # fmt: skip
+            f = option(f)
+        return f
+
+    return add
+
+
+def fault_options(f: F) -> F:
+    """The faults a sandbox injects (:class:`~.faults.Faults`): ``fail_rate``, ``lose_rate``,
+    ``reset_rate``, ``timeout_rate``, ``timeout_delay``, ``latency``, ``seed``."""
+    for option in reversed(
+        (
+            click.option(
+                "--fail-rate", type=_RATE, default=0.0, help="Share of requests answered 5xx."
+            ),
+            click.option(
+                "--lose-rate", type=_RATE, default=0.0,
+                help="Share of writes performed whose answer is lost.",
+            ),
+            click.option(
+                "--reset-rate", type=_RATE, default=0.0,
+                help="Share of requests whose connection is reset before acting.",
+            ),
+            click.option(
+                "--timeout-rate", type=_RATE, default=0.0,
+                help="Share of requests left unanswered (writes performed half of the time).",
+            ),
+            click.option(
+                "--timeout-delay", type=click.FloatRange(min=0.0), default=10.0,
+                show_default=True, help="How long a timed-out request hangs, seconds.",
+            ),
+            click.option(
+                "--latency", type=click.FloatRange(0.0, 60.0), default=0.0,
+                help="Seconds every answer takes (a portal far away), e.g. 0.1.",
+            ),
+            click.option(
+                "--seed", type=int, default=None, help="Seed for the fault draws (repeatable)."
+            ),
+        )
+    ):  # fmt: skip
+        f = option(f)
+    return f
+
+
+def faults_of(
+    fail_rate: float,
+    lose_rate: float,
+    reset_rate: float,
+    timeout_rate: float,
+    timeout_delay: float,
+    latency: float,
+    seed: int | None,
+) -> Faults:
+    """The Faults the options of :func:`fault_options` ask for (ReconcilerError if they do
+    not add up)."""
+    return Faults(
+        error_rate=fail_rate, lose_rate=lose_rate, reset_rate=reset_rate,
+        timeout_rate=timeout_rate, seed=seed, timeout_delay=timeout_delay, latency=latency,
+    )  # fmt: skip

@@ -5,26 +5,12 @@ from __future__ import annotations
 import click
 
 from ...errors import ReconcilerError
-from ...sandbox.serving import serve_until_stopped
+from ...sandbox.serving import listen_options, serve_until_stopped
 from .sandbox import DEFAULT_DB, banner, open_sandbox
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8766,
-    show_default=True,
-    help="Port to listen on (0: any free port).",
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    default=str(DEFAULT_DB),
-    show_default=True,
-    help="SQLite file holding the portal (or :memory:).",
-)
+@listen_options(8766, DEFAULT_DB, "the portal")
 @click.option(
     "--token",
     default=None,
@@ -42,13 +28,6 @@ from .sandbox import DEFAULT_DB, banner, open_sandbox
     default="",
     metavar="SPEC",
     help="Faults and switches, e.g. 'error=0.1,lose=0.05,seed=3,errors_as_200,echo_url_in_errors'.",
-)
-@click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    expose_value=False,
-    help="Log each request to stderr (serve always does; accepted like on every command).",
 )
 def serve(port: int, host: str, db: str, token: str | None, rate_limit: int, faults: str) -> None:
     """Run the UserEcho sandbox portal over HTTP (stop with Ctrl-C)."""

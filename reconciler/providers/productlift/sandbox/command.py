@@ -9,11 +9,9 @@ import click
 from ....errors import ReconcilerError
 from ....sandbox.faults import Faults
 from ....sandbox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW
-from ....sandbox.serving import serve_until_stopped
+from ....sandbox.serving import fault_options, faults_of, listen_options, serve_until_stopped
 from .core import Sandbox
 from .store import DEFAULT_DB
-
-_RATE = click.FloatRange(0.0, 1.0)
 
 
 @click.group(name="sandbox")
@@ -22,21 +20,7 @@ def sandbox() -> None:
 
 
 @sandbox.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8765,
-    show_default=True,
-    help="Port to listen on (0: any free port).",
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    default=str(DEFAULT_DB),
-    show_default=True,
-    help="SQLite file holding the portal (or :memory:).",
-)
+@listen_options(8765, DEFAULT_DB, "the portal")
 @click.option(
     "--token",
     default=None,
@@ -56,43 +40,7 @@ def sandbox() -> None:
     show_default=True,
     help="Rate-limit window, seconds.",
 )
-@click.option("--fail-rate", type=_RATE, default=0.0, help="Share of requests answered 5xx.")
-@click.option(
-    "--lose-rate", type=_RATE, default=0.0, help="Share of writes performed whose answer is lost."
-)
-@click.option(
-    "--reset-rate",
-    type=_RATE,
-    default=0.0,
-    help="Share of requests whose connection is reset before acting.",
-)
-@click.option(
-    "--timeout-rate",
-    type=_RATE,
-    default=0.0,
-    help="Share of requests left unanswered (writes performed half of the time).",
-)
-@click.option(
-    "--timeout-delay",
-    type=click.FloatRange(min=0.0),
-    default=10.0,
-    show_default=True,
-    help="How long a timed-out request hangs, seconds.",
-)
-@click.option(
-    "--latency",
-    type=click.FloatRange(0.0, 60.0),
-    default=0.0,
-    help="Seconds every answer takes (a portal far away), e.g. 0.1.",
-)
-@click.option("--seed", type=int, default=None, help="Seed for the fault draws (repeatable).")
-@click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    expose_value=False,
-    help="Log each request to stderr (serve always does; accepted like on every command).",
-)
+@fault_options
 def serve(
     port: int,
     host: str,
@@ -110,14 +58,8 @@ def serve(
 ) -> None:
     """Run the sandbox portal over HTTP (stop with Ctrl-C)."""
     try:
-        faults = Faults(
-            error_rate=fail_rate,
-            lose_rate=lose_rate,
-            reset_rate=reset_rate,
-            timeout_rate=timeout_rate,
-            seed=seed,
-            timeout_delay=timeout_delay,
-            latency=latency,
+        faults = faults_of(
+            fail_rate, lose_rate, reset_rate, timeout_rate, timeout_delay, latency, seed
         )
         made_up = token is None
         token = secrets.token_urlsafe(18) if token is None else token
