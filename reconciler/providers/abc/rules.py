@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...spec_checks import Named, renamed_from_problems
 from ...spec_yaml import Document, Pos
 from .spec import RESERVED_KEYS, RESERVED_NAMES, WITH_CHANNELS
 
@@ -36,8 +37,10 @@ class _Rules:
     def run(self) -> None:
         for plural, singular in (*FLAT, ("webhooks", "webhook")):
             named = self._named(self._list(self.doc.data, plural), singular)
-            self._renames(singular, named)
-            for name, entry in named:
+            self.problems += renamed_from_problems(self.doc, singular, named, str)
+            for item in named:
+                name, entry = item.name, item.entry
+                assert entry is not None
                 if singular == "channel":
                     self._fields(name, entry)
                 if singular == "webhook":
@@ -58,9 +61,9 @@ class _Rules:
             return None
         return entry[key], self.doc.value_pos(entry, key)
 
-    def _named(self, items: list[Any], singular: str) -> list[tuple[str, dict[str, Any]]]:
+    def _named(self, items: list[Any], singular: str) -> list[Named]:
         """Entries with a usable name; a name listed twice (exactly) is a problem."""
-        named: list[tuple[str, dict[str, Any]]] = []
+        named: list[Named] = []
         for entry, pos in self._items(items):
             found = self._text(entry, "name")
             if found is None:
@@ -71,32 +74,8 @@ class _Rules:
                 self._problem(found[1], message)
                 continue
             self.index[(singular, found[0])] = pos
-            named.append((found[0], entry))
+            named.append(Named(found[0], pos, entry))
         return named
-
-    def _renames(self, singular: str, named: list[tuple[str, dict[str, Any]]]) -> None:
-        """renamed_from must not name another entry, nor claim what another entry claims."""
-        own = {name for name, _ in named}
-        claimed: dict[str, tuple[str, Pos]] = {}
-        for name, entry in named:
-            for old, pos in self._items(self._list(entry, "renamed_from")):
-                if not isinstance(old, str) or old == name:
-                    continue
-                if old in own:
-                    line = self.index[(singular, old)][0]
-                    self._problem(
-                        pos, f"renamed_from '{old}' names another {singular} (line {line})"
-                    )
-                elif old in claimed:
-                    first, first_pos = claimed[old]
-                    who = (
-                        "listed twice in renamed_from"
-                        if first == name
-                        else (f"already claimed by renamed_from of '{first}'")
-                    )
-                    self._problem(pos, f"'{old}' is {who} (first at line {first_pos[0]})")
-                else:
-                    claimed[old] = (name, pos)
 
     def _fields(self, channel: str, entry: dict[str, Any]) -> None:
         keys: dict[str, Pos] = {}

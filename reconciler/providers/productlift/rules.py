@@ -10,11 +10,12 @@ The same walk indexes where each entry was written, by the identity the plan sho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...loader import suggest
+from ...spec_checks import Named, renamed_from_problems
 from ...spec_yaml import Document, Pos
 
 
@@ -39,16 +40,6 @@ def check(doc: Document) -> tuple[list[tuple[Pos, str]], Index]:
 
 
 @dataclass
-class _Named:
-    """An entry that has a usable name: what renamed_from is checked against."""
-
-    name: str
-    pos: Pos
-    entry: dict[str, Any] | None
-    prefix: str = ""  # sections: the parent path (or tab) a bare earlier title is under
-
-
-@dataclass
 class _Rules:
     doc: Document
     problems: list[tuple[Pos, str]] = field(default_factory=list)
@@ -59,16 +50,16 @@ class _Rules:
         self._tabs()
         for plural, singular in FLAT:
             named = self._flat(plural, singular)
-            self._renames(singular, named, lambda n, old: old)
+            self.problems += renamed_from_problems(self.doc, singular, named, key)
             if plural == "statuses":
                 for item in named:
                     self._tab_ref(item.entry)
             if plural == "groups":
                 for item in named:
                     self._members(item)
-        sections: list[_Named] = []
+        sections: list[Named] = []
         self._sections(self._list("sections"), None, None, sections)
-        self._renames("section", sections, self._old_path)
+        self.problems += renamed_from_problems(self.doc, "section", sections, key, self._old_path)
 
     def _problem(self, pos: Pos, message: str) -> None:
         self.problems.append((pos, message))
@@ -97,9 +88,9 @@ class _Rules:
             self.tabs[key(slug[0])] = slug[0]
             self.index[("tab", key(slug[0]))] = slug[1]
 
-    def _flat(self, plural: str, singular: str) -> list[_Named]:
+    def _flat(self, plural: str, singular: str) -> list[Named]:
         """Entries named by ``name`` (tags also by a bare string); duplicates reported."""
-        named: list[_Named] = []
+        named: list[Named] = []
         for entry, pos in self._items(self._list(plural)):
             if plural == "tags" and isinstance(entry, str):
                 found: tuple[str, Pos] | None = entry, pos
@@ -107,7 +98,7 @@ class _Rules:
                 found = self._text(entry, "name") if isinstance(entry, dict) else None
             if found is None:
                 continue
-            item = _Named(found[0], found[1], entry if isinstance(entry, dict) else None)
+            item = Named(found[0], found[1], entry if isinstance(entry, dict) else None)
             indexed = (singular, key(item.name))
             first = self.index.get(indexed)
             if first is not None:
@@ -130,7 +121,7 @@ class _Rules:
             self._problem(slug[1], f"tab '{slug[0]}' is not listed under tabs{hint}")
         return slug[0]
 
-    def _members(self, group: _Named) -> None:
+    def _members(self, group: Named) -> None:
         members = group.entry.get("members") if group.entry is not None else None
         if not isinstance(members, list):
             return
@@ -148,7 +139,7 @@ class _Rules:
             self.index[("membership", key(join_path(group.name, email)))] = pos
 
     def _sections(
-        self, items: list[Any], tab: str | None, parent: str | None, out: list[_Named]
+        self, items: list[Any], tab: str | None, parent: str | None, out: list[Named]
     ) -> None:
         """Check one sibling list; ``tab`` and ``parent`` are the parent's (None at the top)."""
         siblings: dict[tuple[str, str], Pos] = {}
@@ -173,7 +164,7 @@ class _Rules:
                 else:
                     siblings[scope] = title[1]
                     self.index[("section", key(path))] = pos
-                    out.append(_Named(path, title[1], entry, parent or here or "?"))
+                    out.append(Named(path, title[1], entry, parent or here or "?"))
             children = entry.get("sections")
             if isinstance(children, list):
                 self._sections(children, here, path, out)
@@ -189,40 +180,8 @@ class _Rules:
             self._problem(self.doc.value_pos(entry, "tab"), f"{message}; leave it out")
         return own
 
-    def _old_path(self, item: _Named, old: str) -> str:
+    def _old_path(self, item: Named, old: str) -> str:
         """An earlier title (same parent) or an earlier full ``TAB/.../TITLE`` path."""
         if "/" in old and key(old.split("/", 1)[0]) in self.tabs:
             return old
         return join_path(item.prefix, old)
-
-    def _renames(
-        self, singular: str, named: list[_Named], resolve: Callable[[_Named, str], str]
-    ) -> None:
-        """renamed_from must not name another entry, nor claim what another entry claims."""
-        own = {key(item.name): item for item in named}
-        claimed: dict[str, tuple[_Named, Pos]] = {}
-        for item in named:
-            olds = item.entry.get("renamed_from") if item.entry is not None else None
-            if not isinstance(olds, list):
-                continue
-            for old, pos in self._items(olds):
-                if not isinstance(old, str):
-                    continue
-                target = key(resolve(item, old))
-                other = own.get(target)
-                if other is item:
-                    continue  # a change of letter case only: the name matches anyway
-                if other is not None:
-                    line = other.pos[0]
-                    self._problem(
-                        pos, f"renamed_from '{old}' names another {singular} (line {line})"
-                    )
-                elif target in claimed:
-                    first, first_pos = claimed[target]
-                    if first is item:
-                        message = f"'{old}' is listed twice in renamed_from"
-                    else:
-                        message = f"'{old}' is already claimed by renamed_from of '{first.name}'"
-                    self._problem(pos, f"{message} (first at line {first_pos[0]})")
-                else:
-                    claimed[target] = (item, pos)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...spec_checks import Named, renamed_from_problems
 from ...spec_yaml import Document, Pos
 from .schema import FORUM_TYPES, PRIVATE_TYPES
 
@@ -32,13 +33,6 @@ def check(doc: Document) -> tuple[Problems, Index]:
 
 
 @dataclass
-class _Named:
-    name: str
-    pos: Pos
-    entry: dict[str, Any] | None
-
-
-@dataclass
 class _Rules:
     doc: Document
     problems: Problems = field(default_factory=list)
@@ -46,17 +40,17 @@ class _Rules:
 
     def run(self) -> None:
         forums = self._named(self._list(self.doc.data, "forums"), "forum", "")
-        self._renames("forum", forums)
+        self.problems += renamed_from_problems(self.doc, "forum", forums, key)
         for forum in forums:
             if forum.entry is None:
                 continue
             prefix = forum.name + "/"
             for plural, kind in (("categories", "category"), ("tags", "tag")):
                 named = self._named(self._list(forum.entry, plural), kind, prefix)
-                self._renames(kind, named)
+                self.problems += renamed_from_problems(self.doc, kind, named, key)
             self._access(forum)
         groups = self._named(self._list(self.doc.data, "groups"), "group", "")
-        self._renames("group", groups)
+        self.problems += renamed_from_problems(self.doc, "group", groups, key)
         for group in groups:
             if group.entry is not None:
                 self._emails(group.entry, "members", "membership", group.name, "group")
@@ -69,14 +63,14 @@ class _Rules:
     def _items(self, items: list[Any]) -> Iterator[tuple[Any, Pos]]:
         yield from zip(items, self.doc.items.get(id(items), []), strict=False)
 
-    def _named(self, items: list[Any], kind: str, prefix: str) -> list[_Named]:
+    def _named(self, items: list[Any], kind: str, prefix: str) -> list[Named]:
         """Entries with a usable name (tags also as bare strings); duplicates reported."""
-        named: list[_Named] = []
+        named: list[Named] = []
         for entry, pos in self._items(items):
             if isinstance(entry, str) and kind == "tag":
-                item = _Named(entry, pos, None)
+                item = Named(entry, pos, None)
             elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                item = _Named(entry["name"], self.doc.value_pos(entry, "name"), entry)
+                item = Named(entry["name"], self.doc.value_pos(entry, "name"), entry)
             else:
                 continue
             where = (kind, key(prefix + item.name))
@@ -90,33 +84,7 @@ class _Rules:
             named.append(item)
         return named
 
-    def _renames(self, kind: str, named: list[_Named]) -> None:
-        """renamed_from must not name another entry, nor claim what another entry claims."""
-        own = {key(item.name): item for item in named}
-        claimed: dict[str, tuple[_Named, Pos]] = {}
-        for item in named:
-            olds = self._list(item.entry, "renamed_from")
-            for old, pos in self._items(olds):
-                if not isinstance(old, str):
-                    continue
-                other = own.get(key(old))
-                if other is item:
-                    continue  # a change of letter case only: the name matches anyway
-                if other is not None:
-                    message = f"renamed_from '{old}' names another {kind} (line {other.pos[0]})"
-                elif key(old) in claimed:
-                    first, first_pos = claimed[key(old)]
-                    message = (
-                        f"'{old}' is listed twice in renamed_from"
-                        if first is item
-                        else f"'{old}' is already claimed by renamed_from of '{first.name}'"
-                    ) + f" (first at line {first_pos[0]})"
-                else:
-                    claimed[key(old)] = (item, pos)
-                    continue
-                self.problems.append((pos, message))
-
-    def _access(self, forum: _Named) -> None:
+    def _access(self, forum: Named) -> None:
         entry = forum.entry
         if entry is None or "access_list" not in entry:
             return
