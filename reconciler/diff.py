@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .kinds import Id, Ident, KindSchema, Nature, ProviderSchema
-from .match import Match, match_named, match_tree
+from .match import Match, folder, match_named, match_tree
 from .plan import Action, Change, Refs, Unmanaged
 from .state import Desired, LiveState, Resource
 
@@ -36,7 +36,7 @@ class Diff:
 
 def changed_attrs(live: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:
     """The managed attributes whose live value differs from the wanted one, in spec order."""
-    if all(k in live and live[k] == v for k, v in wanted.items()):
+    if wanted.items() <= live.items():  # each wanted pair is in live: compared in C
         return []
     from deepdiff import DeepDiff  # imported only when a pair differs: ~60 ms
 
@@ -63,7 +63,9 @@ def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
     for ks in schema.managed():
         run.deletes[ks.name] = []
         spellings = _spellings(schema, ks, live)
-        wanted = [_spelled_refs(spellings, d) for d in desired.of(ks.name)]
+        wanted = desired.of(ks.name)
+        if spellings:
+            wanted = [_spelled_refs(spellings, d) for d in wanted]
         if ks.tree:
             match = match_tree(ks, wanted, live.of(ks.name))
             run.nested += _tree(run, ks, match)
@@ -284,30 +286,38 @@ def _shown_id(ks: KindSchema, live: Resource) -> Id | None:
 
 def _tree(run: _Run, ks: KindSchema, match: Match) -> list[Change]:
     changes: list[Change] = []
+    fold = folder(ks)
     partner_ids = {
         d.ident: p.id
         for d, p in zip(match.desired, match.pairs, strict=True)
-        if p is not None and ks.fold(p.scope) == ks.fold(d.scope)
+        if p is not None and fold(p.ident[0]) == fold(d.ident[0])
     }
     scope_attr = ks.scope or "scope"
+    ids = run.out.ids
+
+    def refs(d: Resource) -> Refs:
+        return Refs(parent=d.parent, after=d.extra.get("after"), scope=d.scope)
+
     for d, live in zip(match.desired, match.pairs, strict=True):
-        refs = Refs(parent=d.parent, after=d.extra.get("after"), scope=d.scope)
         if live is None:
             after = {scope_attr: d.scope, **d.attrs} if ks.scope else dict(d.attrs)
-            changes.append(Change(Action.CREATE, ks.name, d.ident, None, None, after, refs))
+            changes.append(Change(Action.CREATE, ks.name, d.ident, None, None, after, refs(d)))
             continue
-        if ks.fold(live.scope) != ks.fold(d.scope):
-            changes.append(_replace(run, ks, d, live, refs))
+        if fold(live.ident[0]) != fold(d.ident[0]):
+            changes.append(_replace(run, ks, d, live, refs(d)))
             continue
-        run.out.ids[(ks.name, d.ident)] = _id(live)
+        ids[(ks.name, d.ident)] = _id(live)
         changed = changed_attrs(live.attrs, d.attrs)
+        moved = _moved(d, live, partner_ids)
+        if not changed and not moved:
+            continue  # unchanged: most of an up-to-date portal
         before: dict[str, Any] = {k: live.attrs.get(k) for k in changed}
         after = {k: d.attrs[k] for k in changed}
-        if _moved(d, live, partner_ids):
+        if moved:
             before["parent"] = None if live.parent is None else _shown(live.parent)
             after["parent"] = None if d.parent is None else _shown(d.parent)
         if after:
-            changes.append(Change(Action.UPDATE, ks.name, d.ident, live.id, before, after, refs))
+            changes.append(Change(Action.UPDATE, ks.name, d.ident, live.id, before, after, refs(d)))
     live_all = [*(p for p in match.pairs if p is not None), *match.unmatched]
     parent_of = {s.id: s.extra.get("parent_id") for s in live_all}
     doomed = _under_replaced(changes, match, parent_of)

@@ -29,16 +29,26 @@ class Match:
 
 
 class _Pool:
-    """Unclaimed live resources of one scope, found by exact or by looser name."""
+    """Unclaimed live resources of one scope, found by exact or by looser name.
+
+    The looser index is built on the first looser look-up: most plans find every resource
+    by its exact name, and a looser match only counts how many resources match.
+    """
+
+    __slots__ = ("_loose", "exact", "fold")
 
     def __init__(self, fold: Callable[[str], str]) -> None:
         self.fold = fold
-        self.exact: dict[str, list[Resource]] = defaultdict(list)
-        self.loose: dict[str, list[Resource]] = defaultdict(list)
+        self.exact: dict[str, list[Resource]] = {}
+        self._loose: dict[str, list[Resource]] | None = None
 
     def add(self, resource: Resource, name: str) -> None:
-        self.exact[name].append(resource)
-        self.loose[self.fold(name)].append(resource)
+        found = self.exact.get(name)
+        if found is None:
+            self.exact[name] = [resource]
+        else:
+            found.append(resource)
+        self._loose = None
 
     def find(self, name: str, claimed: set[int], *, loose: bool = True) -> Resource | None:
         """The unclaimed resource named exactly ``name``, else (``loose``) the only one named
@@ -48,7 +58,11 @@ class _Pool:
                 return candidate
         if not loose:
             return None
-        options = [r for r in self.loose.get(self.fold(name), ()) if id(r) not in claimed]
+        if self._loose is None:
+            self._loose = defaultdict(list)
+            for spelled, resources in self.exact.items():
+                self._loose[self.fold(spelled)] += resources
+        options = [r for r in self._loose.get(self.fold(name), ()) if id(r) not in claimed]
         return options[0] if len(options) == 1 else None
 
 
@@ -80,31 +94,47 @@ def match_named(
     parent with no partner are created).
     """
     fold = folder(schema)
-    pools: dict[Ident | None, _Pool] = defaultdict(lambda: _Pool(fold))
+    pools: dict[Ident | None, _Pool] = {}
     for resource in live:
-        pools[resource.parent].add(resource, resource.ident[-1])
-    own = {(d.parent, fold(d.ident[-1])) for d in desired}
+        pool = pools.get(resource.parent)
+        if pool is None:
+            pool = pools[resource.parent] = _Pool(fold)
+        pool.add(resource, resource.ident[-1])
     claimed: set[int] = set()
     pairs: list[Resource | None] = [None] * len(desired)
+    everywhere = pools.get(None) or _Pool(fold)
 
     def scope(d: Resource) -> _Pool | None:
         if d.parent is None or partners is None:
-            return pools[None]
+            return everywhere
         partner = partners.get(d.parent)
-        return pools[partner.ident] if partner is not None else None
+        return (pools.get(partner.ident) or _Pool(fold)) if partner is not None else None
 
-    for rule in ("exact", "loose", "renamed"):
-        for i, d in enumerate(desired):
-            pool = scope(d)
-            if pairs[i] is not None or pool is None:
-                continue
-            names = _earlier(schema, d, own) if rule == "renamed" else [d.own]
-            for name in names:
-                found = pool.find(name, claimed, loose=rule != "exact")
-                if found is not None:
-                    pairs[i] = found
-                    claimed.add(id(found))
-                    break
+    scopes = [scope(d) for d in desired]
+    # 1. exact names: almost every resource of a plan is found here
+    for i, d in enumerate(desired):
+        pool = scopes[i]
+        if pool is not None:
+            found = pool.find(d.ident[-1], claimed, loose=False)
+            if found is not None:
+                pairs[i] = found
+                claimed.add(id(found))
+    # 2. the looser comparison, then 3. earlier names, for what is left
+    left = [i for i, pair in enumerate(pairs) if pair is None and scopes[i] is not None]
+    if left:
+        own = {(d.parent, fold(d.ident[-1])) for d in desired}
+        for rule in ("loose", "renamed"):
+            for i in left:
+                d, pool = desired[i], scopes[i]
+                if pairs[i] is not None or pool is None:
+                    continue
+                names = _earlier(schema, d, own) if rule == "renamed" else [d.own]
+                for name in names:
+                    found = pool.find(name, claimed)
+                    if found is not None:
+                        pairs[i] = found
+                        claimed.add(id(found))
+                        break
     unmatched = [r for r in live if id(r) not in claimed]
     return Match(desired, pairs, unmatched)
 
@@ -129,15 +159,17 @@ def match_tree(schema: KindSchema, desired: Sequence[Resource], live: Sequence[R
     def path(ident: Ident) -> Ident:
         return tuple(map(fold, ident))
 
-    children: dict[tuple[str, Id | None], _Pool] = defaultdict(lambda: _Pool(fold))
+    children: dict[tuple[str, Id | None], _Pool] = {}
     for resource in reversed(live):  # the first listed wins a tie, as the portal shows it
-        children[(fold(resource.scope), resource.extra.get("parent_id"))].add(
-            resource, resource.own
-        )
-    own_paths = {path(d.ident) for d in desired}
+        key = (fold(resource.ident[0]), resource.extra.get("parent_id"))
+        pool = children.get(key)
+        if pool is None:
+            pool = children[key] = _Pool(fold)
+        pool.add(resource, resource.ident[-1])
     claimed: set[int] = set()
     pairs: list[Resource | None] = [None] * len(desired)
     index_of = {d.ident: i for i, d in enumerate(desired)}
+    own_paths: set[Ident] = set()  # filled before the first look-up by an earlier name
 
     def take(i: int, candidate: Resource | None) -> bool:
         if candidate is None or id(candidate) in claimed:
@@ -155,11 +187,15 @@ def match_tree(schema: KindSchema, desired: Sequence[Resource], live: Sequence[R
             if parent_partner is None:
                 return False
             parent_id = parent_partner.id
-        pool = children.get((fold(d.scope), parent_id))
+        pool = children.get((fold(d.ident[0]), parent_id))
         if pool is None:
             return False
-        if take(i, pool.find(d.own, claimed)):
+        if take(i, pool.find(d.ident[-1], claimed)):
             return True
+        if not d.renamed_from:
+            return False
+        if not own_paths:
+            own_paths.update(path(d.ident) for d in desired)
         earlier = (
             pool.find(old[-1], claimed)
             for old in d.renamed_from
@@ -170,6 +206,10 @@ def match_tree(schema: KindSchema, desired: Sequence[Resource], live: Sequence[R
     # 1. structural, top-down
     for i in range(len(desired)):
         structural(i)
+    if all(pair is not None for pair in pairs):
+        return Match(desired, pairs, [s for s in live if id(s) not in claimed])
+    if not own_paths:
+        own_paths.update(path(d.ident) for d in desired)
     # 2. earlier full paths (possibly in another scope: a replace); children of a resource
     # found this way are looked for under it first (pre-order: the parent comes first)
     by_path: dict[Ident, Resource] = {}

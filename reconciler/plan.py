@@ -154,7 +154,7 @@ class Unmanaged:
 @dataclass(frozen=True, slots=True)
 class Plan:
     target: str
-    fingerprint: str
+    fingerprint: str  # of the live state read; "" for a plan made only to be shown
     changes: Sequence[Change] = ()
     unmanaged: Sequence[Unmanaged] = ()
     warnings: Sequence[str] = ()

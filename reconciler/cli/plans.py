@@ -59,10 +59,15 @@ def target_option(f: F) -> F:
 
 
 def build(
-    loaded: LoadedSpec, portal: Any, limits: Thresholds, targets: tuple[str, ...] = ()
+    loaded: LoadedSpec,
+    portal: Any,
+    limits: Thresholds,
+    targets: tuple[str, ...] = (),
+    *,
+    fingerprinted: bool = True,
 ) -> Plan:
     """The plan (cut to ``targets``), with what apply would refuse; plan-time errors
-    located in the spec."""
+    located in the spec. ``fingerprinted=False`` for a plan only shown (no JSON, no file)."""
     from dataclasses import replace
 
     from ..engine import build_plan
@@ -71,7 +76,7 @@ def build(
 
     chosen = parse_targets(loaded.product.schema, targets)
     try:
-        result = build_plan(loaded.spec, portal, targets=chosen)
+        result = build_plan(loaded.spec, portal, targets=chosen, fingerprinted=fingerprinted)
     except PlanError as error:
         raise_located(error, loaded)
     return replace(result, refusals=tuple(refusals(result, limits)))
@@ -159,7 +164,8 @@ def plan(
     with portal_for(loaded, url, fmt) as connection:
         try:
             limits = thresholds(delete_threshold, update_threshold)
-            result = build(loaded, connection, limits, targets)
+            shown_only = fmt != "json" and not out
+            result = build(loaded, connection, limits, targets, fingerprinted=not shown_only)
         except LocatedPlanError as error:
             if fmt == "github":
                 from ..render import render_problems_github
