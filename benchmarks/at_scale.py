@@ -22,10 +22,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from measure import Run, best, own_share, reference_loop, run_cli
+from measure import APART, Run, best, own_share, percentages, reference_loop, run_cli
 from workload import build, seed_users
 
-PARTS = ("reconciler", "sandbox", "pydantic", "yaml", "httpx", "tenacity")
+PARTS = ("reconciler", "pydantic", "yaml", "httpx", "tenacity")
 
 
 @dataclass
@@ -70,7 +70,8 @@ def measure(variants: list[Variant], spec: Path, db: Path, where: Path, repeat: 
 
 
 def render(variants: list[Variant], size: int, speed: float, load: float) -> str:
-    head = ["code", "wall s", "CPU s", "peak RSS MB", "profiled s", *PARTS, "other"]
+    head = ["code", "wall s", "CPU s", "peak RSS MB", "waiting s", "sandbox s", "work s"]
+    head += [*PARTS, "other"]
     lines = [
         f"Plan of the up-to-date {size:,}-resource portal; best of {len(variants[0].runs)} "
         f"runs, peak RSS the highest; reference loop {speed * 1000:.0f} ms; load up to "
@@ -80,12 +81,16 @@ def render(variants: list[Variant], size: int, speed: float, load: float) -> str
         "|" + "|".join("---" for _ in head) + "|",
     ]
     for v in variants:
-        run, total = best(v.runs), sum(v.share.values()) or 1.0
-        parts = [f"{100 * v.share.get(p, 0.0) / total:.0f}%" for p in PARTS]
-        rest = total - sum(v.share.get(p, 0.0) for p in PARTS)
-        cells = [v.name, f"{run.wall:.2f}", f"{run.cpu:.2f}"]
-        cells += [f"{max(r.rss_mb for r in v.runs):.0f}", f"{total:.2f}", *parts]
-        lines.append("| " + " | ".join([*cells, f"{100 * rest / total:.0f}%"]) + " |")
+        run = best(v.runs)
+        work, parts, rest = percentages(v.share, PARTS)
+        cells = [
+            v.name,
+            f"{run.wall:.2f}",
+            f"{run.cpu:.2f}",
+            f"{max(r.rss_mb for r in v.runs):.0f}",
+        ]
+        cells += [*(f"{v.share.get(p, 0.0):.2f}" for p in APART), f"{work:.2f}"]
+        lines.append("| " + " | ".join([*cells, *parts, rest]) + " |")
     return "\n".join(lines)
 
 

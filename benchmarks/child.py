@@ -8,7 +8,9 @@ route and answer status, and the most handled at once (the sandbox's latency fau
 inside ``handle``, so that is the most requests in flight), written to STATS.json when the
 process exits. With ``--profile``
 the modules the CLI needs are imported first (their CPU time goes to STATS.json as
-``import_cpu``), then the CLI runs under cProfile.
+``import_cpu``), then the CLI runs under cProfile: the main thread and every thread it
+starts (the parallel reads run in worker threads), each with its own profiler, merged into
+one dump.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import atexit
 import cProfile
 import importlib
 import json
+import pstats
 import sys
 import threading
 import time
@@ -94,6 +97,7 @@ def main(argv: list[str]) -> None:
     from reconciler.cli import main as cli_main
 
     profiler = cProfile.Profile()
+    workers = _profile_threads()
     profiler.enable()
     try:
         cli_main(rest)
@@ -103,8 +107,26 @@ def main(argv: list[str]) -> None:
         code = 0
     finally:
         profiler.disable()
-        profiler.dump_stats(profile)
+        merged = pstats.Stats(profiler)
+        for worker in workers:
+            merged.add(worker)
+        merged.dump_stats(profile)
     sys.exit(code)
+
+
+def _profile_threads() -> list[cProfile.Profile]:
+    """Run every thread started from now on under a profiler of its own; the list fills as
+    threads start (a thread's profile is complete once it has ended)."""
+    profilers: list[cProfile.Profile] = []
+    run = threading.Thread.run
+
+    def profiled(self: threading.Thread) -> None:
+        profiler = cProfile.Profile()
+        profilers.append(profiler)
+        profiler.runcall(run, self)
+
+    threading.Thread.run = profiled  # type: ignore[method-assign]
+    return profilers
 
 
 if __name__ == "__main__":

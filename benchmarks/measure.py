@@ -146,18 +146,33 @@ def builtin_of(name: str) -> str | None:
     return next((lib for sign, lib in BUILTIN_LIBRARIES if sign in name), None)
 
 
+# Built-ins that block, waiting for another thread, a lock or the clock: idle time, not
+# work. A thread waiting for the reads of others would otherwise count their time twice.
+WAITS = (
+    "of '_thread.lock' objects",
+    "of '_thread.RLock' objects",
+    "of '_queue.SimpleQueue' objects",
+    "time.sleep",
+    "select.",
+)
+
+
 def own_share(profile: Path, package: str = PACKAGE) -> dict[str, float]:
     """Seconds of self time per part, from a cProfile dump (``package``: the directory of
-    the reconciler that ran, when not this one).
+    the reconciler that ran, when not this one), every thread's summed.
 
     Built-in functions (C code: SQLite calls, json, regexes) are charged to the part that
     called them, split by the time each caller spent in them; so SQLite counts as sandbox.
     Methods of a library's extension types (:data:`BUILTIN_LIBRARIES`) count as the library.
+    Blocking waits (:data:`WAITS`) go to ``waiting``, which is not work: shares leave it out.
     """
     stats = pstats.Stats(str(profile))
     parts: Counter[str] = Counter()
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     for (filename, _line, name), (_cc, _nc, tottime, _ct, callers) in raw.items():
+        if filename == "~" and any(sign in name for sign in WAITS):
+            parts["waiting"] += tottime
+            continue
         if filename == "~" and (library := builtin_of(name)) is not None:
             parts[library] += tottime
             continue
@@ -168,6 +183,20 @@ def own_share(profile: Path, package: str = PACKAGE) -> dict[str, float]:
         for (caller_file, _l, _n), edge in callers.items():
             parts[bucket(caller_file, package)] += tottime * edge[2] / edge_total
     return dict(parts)
+
+
+# Not the reconciler's work: threads waiting, and the sandbox, which stands in for the
+# portal's server (in a real run that time is the server's, on another machine).
+APART = ("waiting", "sandbox")
+
+
+def percentages(share: dict[str, float], parts: tuple[str, ...]) -> tuple[float, list[str], str]:
+    """From :func:`own_share`'s seconds: the reconciler process's work (all but
+    :data:`APART`), each of ``parts`` as a percentage of it, and the rest (``other``)."""
+    work = sum(share.values()) - sum(share.get(p, 0.0) for p in APART) or 1.0
+    cells = [f"{100 * share.get(p, 0.0) / work:.0f}%" for p in parts]
+    rest = work - sum(share.get(p, 0.0) for p in parts)
+    return work, cells, f"{100 * rest / work:.0f}%"
 
 
 def reference_loop(repeat: int = 5) -> float:
