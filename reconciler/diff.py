@@ -186,9 +186,13 @@ def _compare(run: _Run, ks: KindSchema, d: Resource, live: Resource) -> Change |
 
 
 def _flat(run: _Run, ks: KindSchema, match: Match) -> None:
+    ids = run.out.ids
     for d, live in zip(match.desired, match.pairs, strict=True):
         if live is None:
             run.creates.append(Change(Action.CREATE, ks.name, d.ident, None, None, dict(d.attrs)))
+            continue
+        if d.attrs.items() <= live.attrs.items():  # unchanged: most of an up-to-date portal
+            ids[(ks.name, d.ident)] = _id(live)
             continue
         change = _compare(run, ks, d, live)
         if change is not None:

@@ -43,21 +43,23 @@ class _Pool:
         self._loose: dict[str, list[Resource]] | None = None
 
     def add(self, resource: Resource, name: str) -> None:
-        found = self.exact.get(name)
-        if found is None:
-            self.exact[name] = [resource]
-        else:
-            found.append(resource)
+        self.exact.setdefault(name, []).append(resource)
         self._loose = None
 
-    def find(self, name: str, claimed: set[int], *, loose: bool = True) -> Resource | None:
-        """The unclaimed resource named exactly ``name``, else (``loose``) the only one named
-        so loosely."""
+    def take_exact(self, name: str, claimed: set[int]) -> Resource | None:
+        """The unclaimed resource named exactly ``name``, now claimed."""
+        for candidate in self.exact.get(name, ()):
+            if id(candidate) not in claimed:
+                claimed.add(id(candidate))
+                return candidate
+        return None
+
+    def find(self, name: str, claimed: set[int]) -> Resource | None:
+        """The unclaimed resource named exactly ``name``, else the only one named so
+        loosely."""
         for candidate in self.exact.get(name, ()):
             if id(candidate) not in claimed:
                 return candidate
-        if not loose:
-            return None
         if self._loose is None:
             self._loose = defaultdict(list)
             for spelled, resources in self.exact.items():
@@ -110,15 +112,12 @@ def match_named(
         partner = partners.get(d.parent)
         return (pools.get(partner.ident) or _Pool(fold)) if partner is not None else None
 
-    scopes = [scope(d) for d in desired]
+    scopes = [everywhere] * len(desired) if partners is None else [scope(d) for d in desired]
     # 1. exact names: almost every resource of a plan is found here
     for i, d in enumerate(desired):
         pool = scopes[i]
         if pool is not None:
-            found = pool.find(d.ident[-1], claimed, loose=False)
-            if found is not None:
-                pairs[i] = found
-                claimed.add(id(found))
+            pairs[i] = pool.take_exact(d.ident[-1], claimed)
     # 2. the looser comparison, then 3. earlier names, for what is left
     left = [i for i, pair in enumerate(pairs) if pair is None and scopes[i] is not None]
     if left:
