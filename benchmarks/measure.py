@@ -165,11 +165,15 @@ def own_share(profile: Path, package: str = PACKAGE) -> dict[str, float]:
     called them, split by the time each caller spent in them; so SQLite counts as sandbox.
     Methods of a library's extension types (:data:`BUILTIN_LIBRARIES`) count as the library.
     Blocking waits (:data:`WAITS`) go to ``waiting``, which is not work: shares leave it out.
+    Standard-library time spent on the sandbox's behalf (its ``json.dumps``) is the
+    sandbox's, found through the callers.
     """
     stats = pstats.Stats(str(profile))
     parts: Counter[str] = Counter()
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    for (filename, _line, name), (_cc, _nc, tottime, _ct, callers) in raw.items():
+    for_sandbox = _on_behalf(raw, package)
+    for key, (_cc, _nc, tottime, _ct, callers) in raw.items():
+        filename, _line, name = key
         if filename == "~" and any(sign in name for sign in WAITS):
             parts["waiting"] += tottime
             continue
@@ -177,12 +181,41 @@ def own_share(profile: Path, package: str = PACKAGE) -> dict[str, float]:
             parts[library] += tottime
             continue
         if filename != "~" or not callers:
-            parts[bucket(filename, package)] += tottime
+            part = bucket(filename, package)
+            share = for_sandbox(key) if part == "other" else 0.0
+            parts["sandbox"] += tottime * share
+            parts[part] += tottime * (1 - share)
             continue
         edge_total = sum(edge[2] for edge in callers.values()) or 1.0
-        for (caller_file, _l, _n), edge in callers.items():
-            parts[bucket(caller_file, package)] += tottime * edge[2] / edge_total
+        for caller, edge in callers.items():
+            part = bucket(caller[0], package)
+            time_here = tottime * edge[2] / edge_total
+            share = for_sandbox(caller) if part == "other" else 0.0
+            parts["sandbox"] += time_here * share
+            parts[part] += time_here * (1 - share)
     return dict(parts)
+
+
+def _on_behalf(raw: dict[Any, Any], package: str) -> Any:
+    """For a function of no part (the standard library), the share of its time spent on the
+    sandbox's behalf: through its callers, by the time each spent in it."""
+    known: dict[Any, float] = {}
+
+    def share(key: Any) -> float:
+        if key in known:
+            return known[key]
+        known[key] = 0.0  # a cycle adds nothing
+        callers = raw.get(key, (0, 0, 0.0, 0.0, {}))[4]
+        total = sum(edge[2] for edge in callers.values())
+        found = 0.0
+        for caller, edge in callers.items():
+            part = "other" if caller[0] == "~" else bucket(caller[0], package)
+            weight = 1.0 if part == "sandbox" else share(caller) if part == "other" else 0.0
+            found += edge[2] * weight
+        known[key] = found / total if total else 0.0
+        return known[key]
+
+    return share
 
 
 # Not the reconciler's work: threads waiting, and the sandbox, which stands in for the
