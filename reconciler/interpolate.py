@@ -23,8 +23,6 @@ def interpolate(
     problems: list[tuple[Pos, str]] = []
 
     def value(text: str, pos: Pos) -> str:
-        if "${" not in text:
-            return text
         found: list[str] = []
 
         def one(match: re.Match[str]) -> str:
@@ -53,20 +51,25 @@ def interpolate(
 
 
 def _walk(doc: Document, node: Any, value: Any) -> None:
+    """Pass every string value under ``node`` that holds ``${`` through ``value``."""
     todo = [node]
     while todo:
         node = todo.pop()
         if isinstance(node, dict):
-            positions = doc.keys.get(id(node), {})
             for key, item in node.items():
-                if isinstance(item, str) and key in positions:
-                    node[key] = value(item, positions[key][1])
+                if isinstance(item, str):
+                    if "${" in item:
+                        positions = doc.keys.get(id(node), {})
+                        if key in positions:
+                            node[key] = value(item, positions[key][1])
                 elif isinstance(item, dict | list):
                     todo.append(item)
         elif isinstance(node, list):
-            places = doc.items.get(id(node), [])
             for index, item in enumerate(node):
-                if isinstance(item, str) and index < len(places):
-                    node[index] = value(item, places[index])
+                if isinstance(item, str):
+                    if "${" in item:
+                        places = doc.items.get(id(node), [])
+                        if index < len(places):
+                            node[index] = value(item, places[index])
                 elif isinstance(item, dict | list):
                     todo.append(item)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 import types
@@ -85,10 +86,11 @@ def parse_spec(
     """Validate spec text; ``filename`` names it in problems; ``${NAME}`` in strings reads
     ``env`` (default: the process environment). Raises SpecError."""
     try:
-        doc = read(decode(text) if isinstance(text, bytes) else text)
+        source = decode(text) if isinstance(text, bytes) else text
+        doc = read(source)
     except YamlError as error:
         raise SpecError(_problems(filename, [(error.pos, error.message)])) from None
-    return parse_document(doc, filename, env)
+    return _validate(doc, filename, env, variables=_may_name_variables(source))
 
 
 def parse_document(
@@ -101,19 +103,36 @@ def parse_document(
     (:class:`~reconciler.spec_yaml.FilePos`): every problem is reported where its value was
     written. ``${NAME}`` reads ``env`` (default: the process environment). Raises SpecError.
     """
+    return _validate(doc, filename, env, variables=True)
+
+
+def _may_name_variables(text: str) -> bool:
+    """Whether a string value read from ``text`` can hold ``${``. Not unless ``text`` has
+    ``${`` itself or a backslash (an escape in a double-quoted scalar can write ``$`` or
+    ``{``, or join two lines): where YAML folds lines it leaves a space or a line break."""
+    return "${" in text or "\\" in text
+
+
+def _validate(
+    doc: Document, filename: str, env: Mapping[str, str] | None, *, variables: bool
+) -> LoadedSpec:
+    """:func:`parse_document`; without ``variables`` (no string can name one), the search
+    for ``${NAME}`` is skipped."""
     found = list(doc.problems)
     if not isinstance(doc.data, dict):
         found.append((doc.root, _not_a_mapping(doc.data)))
         raise SpecError(_problems(filename, found))
-    unread = interpolate(doc, os.environ if env is None else env, credential_variables())
-    doc.poisoned.update(pos for pos, _ in unread)  # reported once, as the variable's problem
-    found += unread
+    if variables:
+        unread = interpolate(doc, os.environ if env is None else env, credential_variables())
+        doc.poisoned.update(pos for pos, _ in unread)  # reported once, as the variable's problem
+        found += unread
     product = _product(doc, filename)
     spec: Any = None
     try:
         spec = product.spec_model.model_validate(doc.data)
     except ValidationError as error:
-        explained = [_Explainer(product, doc).explain(details) for details in error.errors()]
+        explainer = _Explainer(product, doc)
+        explained = [explainer.explain(details) for details in error.errors()]
         found += [(pos, message) for pos, message in explained if pos not in doc.poisoned]
     rule_problems, index = product.check(doc)
     found += [(pos, message) for pos, message in rule_problems if pos not in doc.poisoned]
@@ -221,12 +240,17 @@ class _Explainer:
             return doc.locate(loc), f"missing required key '{name}'"
         return doc.locate(loc), self._value_message(kind, self._field(loc), error)
 
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The spec's text line by line, split only once a message needs it."""
+        return self.doc.text.splitlines()
+
     def _comment_after_key(self, loc: tuple[int | str, ...]) -> bool:
         """Whether the key's line goes on with a comment where its value should be."""
         line, _ = self.doc.locate(loc, key=True)
-        if not 0 < line <= len(self.doc.lines):
+        if not 0 < line <= len(self.lines):
             return False
-        _, colon, rest = self.doc.lines[line - 1].partition(":")
+        _, colon, rest = self.lines[line - 1].partition(":")
         return bool(colon) and rest.lstrip().startswith("#")
 
     def _field(self, loc: tuple[int | str, ...]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from .spec_yaml import Document, Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Named:
     """An entry that has a usable name: what ``renamed_from`` is checked against. ``pos`` is
     where other problems say it stands; ``prefix`` the parent path a bare earlier name (of a
@@ -36,12 +36,16 @@ def renamed_from_problems(
     """The ``renamed_from`` problems of ``named`` (entries of one ``kind``), names compared
     through ``fold``; ``resolve`` turns an earlier name into the identity it stands for."""
     problems: list[tuple[Pos, str]] = []
+    renaming = [
+        (item, olds)
+        for item in named
+        if item.entry is not None and isinstance(olds := item.entry.get("renamed_from"), list)
+    ]
+    if not renaming:  # the usual case: no names to compare
+        return problems
     own = {fold(item.name): item for item in named}
     claimed: dict[str, tuple[Named, Pos]] = {}
-    for item in named:
-        olds = item.entry.get("renamed_from") if item.entry is not None else None
-        if not isinstance(olds, list):
-            continue
+    for item, olds in renaming:
         for old, pos in zip(olds, doc.items.get(id(olds), []), strict=False):
             if not isinstance(old, str):
                 continue

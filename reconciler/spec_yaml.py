@@ -101,7 +101,7 @@ class Document:
     starts: dict[int, Pos] = field(default_factory=dict)
     problems: list[tuple[Pos, str]] = field(default_factory=list)
     poisoned: set[Pos] = field(default_factory=set)
-    lines: list[str] = field(default_factory=list, repr=False)  # the text, for messages
+    text: str = field(default="", repr=False)  # what was read, for messages
 
     def start(self, container: Any) -> Pos:
         """Where a mapping or list begins."""
@@ -200,12 +200,12 @@ def read(text: str) -> Document:
         loader.dispose()
     if too_deep is not None:  # the parser ended before our own check: say it ourselves
         raise YamlError(_char_pos(text, too_deep), f"nested deeper than {MAX_DEPTH} levels")
-    builder.doc.lines = text.splitlines()
+    builder.doc.text = text
     return builder.doc
 
 
-# What flow nesting depends on: brackets, quotes (which hide brackets), comments, line ends.
-_FLOW_SIGNS = re.compile(r"[\[\]{}'\"#\n\\]")
+# What flow nesting depends on: brackets, quotes (which hide brackets), comments, escapes.
+_FLOW_SIGNS = re.compile(r"[\[\]{}'\"#\\]")
 _BLOCK_TOKEN_START = frozenset(" \t\n")  # what may stand before a token in block context
 _FLOW_TOKEN_START = frozenset(" \t\n[{,:")
 
@@ -216,7 +216,10 @@ def _too_deep_flow(text: str) -> int | None:
     A light scan, not a parser: quoted scalars and comments are skipped, and a bracket inside a
     block-context plain scalar (``name: a[b``) does not count. Where it misreads odd text it
     only ever undercounts, and then the parser's own error (a located line) still applies.
+    Text with no more brackets than the limit cannot nest past it, and is not scanned.
     """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
     depth, quote, skip_to = 0, "", -1
     for match in _FLOW_SIGNS.finditer(text):
         at = match.start()
@@ -255,6 +258,13 @@ def _char_pos(text: str, offset: int) -> Pos:
 
 # First characters that some implicit resolver (int, bool, null, timestamp...) looks at.
 _RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+_WORD_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")
+# Of those, the ones some resolver other than bool's and null's looks at: digits, signs, '.'...
+_NOT_WORD_FIRST = frozenset(
+    first
+    for first, resolvers in _RESOLVER.yaml_implicit_resolvers.items()
+    if any(tag not in _WORD_TAGS for tag, _ in resolvers)
+)
 
 
 def _resolve(value: str) -> str:
@@ -263,6 +273,26 @@ def _resolve(value: str) -> str:
         return _STR  # most names: no resolver starts with their first character
     tag: str = _RESOLVER.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     return tag
+
+
+def _word(word: str) -> Any:
+    """What PyYAML makes of the plain scalar ``word``, one of YAML 1.1's booleans or nulls."""
+    tag = _resolve(word)
+    assert tag in _WORD_TAGS, word
+    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, word))
+
+
+# The plain scalars YAML 1.1 reads as booleans or null, with their values: any other plain
+# scalar whose first character is not in _NOT_WORD_FIRST (a letter, '~') is a string.
+_WORDS: dict[str, Any] = {
+    word: _word(word)
+    for word in (
+        *("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"),
+        *("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"),
+        *("~", "null", "Null", "NULL", ""),
+    )
+}
+_NOT_A_WORD = object()
 
 
 def _short(tag: str | None) -> str:
@@ -307,40 +337,56 @@ class _Builder:
 
     def run(self, get: Callable[[], yaml.Event | None]) -> None:
         """Feed every event ``get`` returns until None; :meth:`feed` does the same one at a
-        time. Scalars in a container, the bulk of a spec, are placed here inline (as
-        :meth:`_scalar`, :meth:`_key` and :meth:`_value` would), a plain string without
-        resolving its tag when no implicit resolver looks at its first character."""
-        stack, problems, scalar_event = self.stack, self.doc.problems, yaml.ScalarEvent
+        time. The bulk of a spec is handled here inline, as :meth:`feed` would: scalars in a
+        container, and the ends of containers. A key is read together with the next event
+        when that is its scalar value, so a key waits in its frame only for a container or
+        an alias (whose handling clears it); a scalar that is a string as written skips
+        :meth:`_scalar_value`."""
+        stack, problems = self.stack, self.doc.problems
+        scalar_event = yaml.ScalarEvent
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
         while (event := get()) is not None:
             if type(event) is not scalar_event or not stack:
-                self.feed(event)
+                kind = type(event)
+                if kind in ends:
+                    stack.pop()
+                elif kind in starts:
+                    self._open(event)  # type: ignore[arg-type]
+                else:
+                    self.feed(event)
                 continue
+            top = stack[-1]
+            places = top.positions
             mark: Any = event.start_mark
             pos = (mark.line + 1, mark.column + 1)
-            top = stack[-1]
-            container = top.container
-            if type(container) is dict and top.key is None:  # a key
-                name = event.value
-                seen = top.positions.get(name)  # type: ignore[union-attr]
-                top.key, top.key_pos, top.skip_value = name, pos, seen is not None
-                if seen is not None:
-                    problems.append((pos, f"duplicate key '{name}' (first at line {seen[0][0]})"))
-                continue
+            if type(places) is dict:  # a key (never a value: that is read with its key)
+                name, key_pos, duplicate = event.value, pos, event.value in places
+                if duplicate:
+                    first = places[name][0][0]
+                    problems.append((pos, f"duplicate key '{name}' (first at line {first})"))
+                event = get()
+                if type(event) is not scalar_event:  # a container or an alias
+                    top.key, top.key_pos, top.skip_value = name, key_pos, duplicate
+                    if event is not None:
+                        self.feed(event)
+                    continue
+                mark = event.start_mark
+                pos = (mark.line + 1, mark.column + 1)
             text = event.value
-            plain = event.implicit[0] and not event.style
-            if event.tag is None and (not plain or (text and text[0] not in _RESOLVED_FIRST)):
-                value: Any = text
+            value: Any
+            if event.tag is None and (
+                event.style or (text not in _WORDS and text[0] not in _NOT_WORD_FIRST)
+            ):  # a string as written: quoted, or plain and neither a word nor a number
+                value = text
             else:
-                value = self._construct(event, pos)
-            if type(container) is list:
-                container.append(value)
-                top.positions.append(pos)  # type: ignore[union-attr]
-                continue
-            if not top.skip_value:
-                key: Any = top.key
-                container[key] = value
-                top.positions[key] = (top.key_pos, pos)
-            top.key = None
+                value = self._scalar_value(event, pos)
+            if type(places) is list:
+                top.container.append(value)  # type: ignore[union-attr]
+                places.append(pos)
+            elif not duplicate:
+                top.container[name] = value  # type: ignore[call-overload]
+                places[name] = (key_pos, pos)  # type: ignore[call-overload]
 
     def feed(self, event: yaml.Event) -> None:
         kind = type(event)
@@ -368,7 +414,7 @@ class _Builder:
 
     def _expects_key(self) -> bool:
         top = self.stack[-1] if self.stack else None
-        return top is not None and isinstance(top.container, dict) and top.key is None
+        return top is not None and type(top.container) is dict and top.key is None
 
     def _problem(self, pos: Pos, message: str) -> None:
         self.doc.problems.append((pos, message))
@@ -380,7 +426,7 @@ class _Builder:
         if top is not None and top.key is None and type(top.container) is dict:
             self._key(top, event.value, pos)
         else:
-            self._value(self._construct(event, pos), pos)
+            self._value(self._scalar_value(event, pos), pos)
 
     def _key(self, frame: _Frame, name: str, pos: Pos) -> None:
         assert isinstance(frame.container, dict)
@@ -388,6 +434,21 @@ class _Builder:
         frame.key, frame.key_pos, frame.skip_value = name, pos, seen is not None
         if seen is not None:
             self.doc.problems.append((pos, f"duplicate key '{name}' (first at line {seen[0][0]})"))
+
+    def _scalar_value(self, event: yaml.ScalarEvent, pos: Pos) -> Any:
+        """The value of a scalar: a string as written when quoted, or plain and neither a
+        word of :data:`_WORDS` nor starting like a number or a date; else what
+        :meth:`_construct` makes of it."""
+        text = event.value
+        if event.tag is None:
+            if event.style or not event.implicit[0]:  # not plain (C loader: "", Python: None)
+                return text
+            word = _WORDS.get(text, _NOT_A_WORD)
+            if word is not _NOT_A_WORD:
+                return word
+            if text[0] not in _NOT_WORD_FIRST:
+                return text
+        return self._construct(event, pos)
 
     def _construct(self, event: yaml.ScalarEvent, pos: Pos) -> Any:
         if event.tag is None:
@@ -401,15 +462,18 @@ class _Builder:
         if make is None or tag.endswith((":map", ":seq", ":omap", ":pairs", ":set")):
             self._problem(pos, f"unsupported YAML tag '{_short(event.tag)}'")
             return None
+        kind = tag.rsplit(":", 1)[-1]
         try:
             return make(_CONSTRUCTOR, ScalarNode(tag, event.value))
         except (ConstructorError, ValueError) as error:
-            self._problem(pos, f"cannot read {event.value!r} as {tag.rsplit(':', 1)[-1]}: {error}")
-            return None
+            self._problem(pos, f"cannot read {event.value!r} as {kind}: {error}")
+        except (KeyError, AttributeError, TypeError):  # PyYAML's bool and timestamp raise these
+            self._problem(pos, f"cannot read {event.value!r} as {kind}")
+        return None
 
     def _open(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         pos = _mark(event.start_mark)
-        is_map = isinstance(event, yaml.MappingStartEvent)
+        is_map = type(event) is yaml.MappingStartEvent
         if self._expects_key():
             raise YamlError(pos, "a key must be a plain name, not a list or a mapping")
         if len(self.stack) >= MAX_DEPTH:

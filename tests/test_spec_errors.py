@@ -288,6 +288,12 @@ def test_environment_variables_are_read_into_strings() -> None:
     assert [str(t) if isinstance(t, str) else t.name for t in loaded.spec.tags] == ["a${b}"]
 
 
+def test_a_variable_written_with_escapes_is_read_too() -> None:
+    text = 'version: 1\ntags: ["\\x24{TAG}", "\\u0024{TAG}s", "a$\\\n  {TAG}"]\n'
+    loaded = parse_spec(text, "p.yaml", env={"TAG": "web"})
+    assert [t.name for t in loaded.spec.tag_models()] == ["web", "webs", "aweb"]
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [

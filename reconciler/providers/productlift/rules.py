@@ -10,7 +10,7 @@ The same walk indexes where each entry was written, by the identity the plan sho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +23,9 @@ def join_path(*parts: str) -> str:
     return "/".join(parts)
 
 
-def key(name: str) -> str:
-    """Names compare as the portal compares them: letter case aside (``str.lower``)."""
-    return name.lower()
+# Names compare as the portal compares them: letter case aside. str.lower itself, not a
+# function calling it: it folds every name and email of the spec.
+key: Callable[[str], str] = str.lower
 
 
 Index = dict[tuple[str, str], Pos]
@@ -68,9 +68,8 @@ class _Rules:
         value = self.doc.data.get(plural)
         return value if isinstance(value, list) else []
 
-    def _items(self, items: list[Any]) -> Iterator[tuple[Any, Pos]]:
-        positions = self.doc.items.get(id(items), [])
-        yield from zip(items, positions, strict=False)
+    def _items(self, items: list[Any]) -> Iterable[tuple[Any, Pos]]:
+        return zip(items, self.doc.items.get(id(items), []), strict=False)
 
     def _text(self, entry: dict[str, Any], name: str) -> tuple[str, Pos] | None:
         value = entry.get(name)
@@ -91,22 +90,25 @@ class _Rules:
     def _flat(self, plural: str, singular: str) -> list[Named]:
         """Entries named by ``name`` (tags also by a bare string); duplicates reported."""
         named: list[Named] = []
+        index = self.index
         for entry, pos in self._items(self._list(plural)):
-            if plural == "tags" and isinstance(entry, str):
-                found: tuple[str, Pos] | None = entry, pos
+            if isinstance(entry, dict):
+                name = entry.get("name")
+                if not isinstance(name, str):
+                    continue
+                item = Named(name, self.doc.value_pos(entry, "name"), entry)
+            elif plural == "tags" and isinstance(entry, str):
+                item = Named(entry, pos, None)
             else:
-                found = self._text(entry, "name") if isinstance(entry, dict) else None
-            if found is None:
                 continue
-            item = Named(found[0], found[1], entry if isinstance(entry, dict) else None)
             indexed = (singular, key(item.name))
-            first = self.index.get(indexed)
+            first = index.get(indexed)
             if first is not None:
                 self._problem(
                     item.pos, f"duplicate {singular} '{item.name}' (first at line {first[0]})"
                 )
                 continue
-            self.index[indexed] = pos
+            index[indexed] = pos
             named.append(item)
         return named
 
@@ -152,18 +154,19 @@ class _Rules:
             path = join_path(parent or here or "?", title[0] if title else "?")
             if title is not None:
                 scope = (key(here or ""), key(title[0]))
+                indexed = ("section", key(path))
                 if scope in siblings:
                     first = siblings[scope][0]
                     within = f"under '{parent}'" if parent else f"in tab '{here}'"
                     message = f"duplicate section '{title[0]}' {within} (first at line {first})"
                     self._problem(title[1], message)
-                elif ("section", key(path)) in self.index:
-                    line = self.index[("section", key(path))][0]
+                elif indexed in self.index:
+                    line = self.index[indexed][0]
                     message = f"section path '{path}' is also the path of the section at line"
                     self._problem(title[1], f"{message} {line} (a '/' in a title is ambiguous)")
                 else:
                     siblings[scope] = title[1]
-                    self.index[("section", key(path))] = pos
+                    self.index[indexed] = pos
                     out.append(Named(path, title[1], entry, parent or here or "?"))
             children = entry.get("sections")
             if isinstance(children, list):
