@@ -38,20 +38,35 @@ def check_new_names(desired: Desired, live: LiveState) -> None:
     every entry that breaks it."""
     broken: dict[tuple[str, str], list[str]] = defaultdict(list)
     for kind in NAMED:
+        wanted = desired.of(kind)
+        spelled = [r.ident[-1] for r in wanted]
+        if _none_breaks(kind, spelled):
+            continue  # the usual case: no name to look for among those the portal holds
         held: set[tuple[str, str]] = {(_scope(r), r.own) for r in live.of(kind)}
-        for wanted in desired.of(kind):
-            name = wanted.own
-            if (_scope(wanted), name) in held:
+        for resource, name in zip(wanted, spelled, strict=True):
+            if (_scope(resource), name) in held:
                 continue
             for rule, breaks in _RULES.items():
                 if breaks(kind, name):
-                    broken[(rule, kind)].append(display(wanted.ident))
+                    broken[(rule, kind)].append(display(resource.ident))
     for (rule, kind), names in broken.items():
         raise PlanError(
             f"{_message(rule, kind)}: {', '.join(names)}",
             hint=_HINTS[rule],
             entries=[(kind, name) for name in names],
         )
+
+
+def _none_breaks(kind: str, names: list[str]) -> bool:
+    """Whether none of ``names`` breaks a rule of :data:`_RULES`, told from whole-list
+    passes (no call per name: a spec of 100,000 names is checked in milliseconds): the
+    shortest and longest are within the bounds, and stripping leaves every name as it is."""
+    bounds = BOUNDS.get(kind)
+    if bounds is not None and names:
+        lengths = list(map(len, names))
+        if not bounds[0] <= min(lengths) <= max(lengths) <= bounds[1]:
+            return False
+    return list(map(str.strip, names)) == names
 
 
 def _spaced(kind: str, name: str) -> bool:
@@ -63,6 +78,7 @@ def _out_of_bounds(kind: str, name: str) -> bool:
     return bounds is not None and not bounds[0] <= len(name) <= bounds[1]
 
 
+# each rule is also told for a whole list at once by _none_breaks
 _RULES: dict[str, Callable[[str, str], bool]] = {"spaces": _spaced, "bounds": _out_of_bounds}
 _HINTS = {
     "spaces": "the portal trims the names it is sent; write the name without outer spaces",

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import Any, NoReturn, TypeVar
 
 from ...errors import BadResponseError
@@ -62,18 +63,25 @@ def key(name: str) -> str:
 
 
 class _KindMap:
-    """How one flat kind is spelled in the API."""
+    """How one flat kind is spelled in the API; ``kept``: the fields of a listed item that
+    the writes read back (writing.py: what a PUT resends; taken.py: the name)."""
 
-    def __init__(self, path: str, name_field: str, update: str, model: str) -> None:
+    def __init__(
+        self, path: str, name_field: str, update: str, model: str, kept: tuple[str, ...]
+    ) -> None:
         self.path, self.name_field, self.update, self.model = path, name_field, update, model
+        self.kept = kept
 
 
 FLAT: dict[Kind, _KindMap] = {
-    "category": _KindMap("categories", "name", "PATCH", "Category"),
-    "status": _KindMap("statuses", "name", "PUT", "Status"),
-    "tag": _KindMap("tags", "tag", "PUT", "Tag"),
-    "group": _KindMap("groups", "name", "PUT", "Group"),
+    "category": _KindMap("categories", "name", "PATCH", "Category", ("name",)),
+    "status": _KindMap("statuses", "name", "PUT", "Status", ("name", "color", "tab_id")),
+    "tag": _KindMap("tags", "tag", "PUT", "Tag", ("tag",)),
+    "group": _KindMap("groups", "name", "PUT", "Group", ("name",)),
 }
+# What the writes read back of a section: its title (a PUT resends it), and its tab and
+# parent (taken.py: a name is taken among the same siblings only).
+SECTION_KEPT = ("title", "tab_id", "parent_id")
 
 
 def _blank(value: Any) -> Any:
@@ -82,15 +90,6 @@ def _blank(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip() or None
     return value
-
-
-# The fields of a listed item that the writes read back (writing.py: what a PUT resends;
-# taken.py: names and places that the portal treats as taken); the rest is not kept.
-_KEPT = ("name", "tag", "title", "color", "tab_id", "parent_id")
-
-
-def _kept(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: item[k] for k in _KEPT if k in item}
 
 
 def _color(value: Any) -> Any:
@@ -113,6 +112,7 @@ class Reader:
         self.target = target
         self.parallel = parallel  # reads in flight at most (1: one at a time)
         self.tabs: dict[str, TabInfo] = {}
+        self._slugs: dict[str, str] = {}  # the tabs' slugs by id (as a string)
         self.users: dict[str, Id] = {}
         self._raw: dict[tuple[Kind, Id], dict[str, Any]] = {}
 
@@ -120,7 +120,7 @@ class Reader:
 
     def read(self, desired: Desired) -> LiveState:
         needs = ReadNeeds.of(desired)
-        self.tabs, self.users, self._raw = {}, {}, {}
+        self.tabs, self._slugs, self.users, self._raw = {}, {}, {}, {}
         with ReadPool(self.parallel) as pool:
             # the first request goes alone: its answer tells the budget, and whether the
             # portal answers at all (one request's retries, not one per collection)
@@ -160,9 +160,11 @@ class Reader:
             info = TabInfo(tab["id"], str(tab["slug"]), str(tab.get("name") or tab["slug"]))
             self.tabs[info.slug.lower()] = info
             found.append(Resource("tab", (info.slug,), {"slug": info.slug}, id=info.id))
+        for info in self.tabs.values():
+            self._slugs.setdefault(str(info.id), info.slug)
         state.resources["tab"] = found
         for kind, items in zip(FLAT, flat, strict=True):
-            state.resources[kind] = [self._flat(kind, item) for item in items]
+            state.resources[kind] = self._flat(kind, items)
         return state
 
     def _fetch(self, calls: Sequence[Callable[[], T]]) -> list[T]:
@@ -196,74 +198,100 @@ class Reader:
             hint="the portal answered what its API does not promise; nothing was written",
         )
 
-    def _flat(self, kind: Kind, item: dict[str, Any]) -> Resource:
+    def _flat(self, kind: Kind, items: list[dict[str, Any]]) -> list[Resource]:
+        """One flat kind's items as resources, in the portal's order."""
         spelled = FLAT[kind]
-        name = item[spelled.name_field]
-        attrs: dict[str, Any] = {"name": name}
-        if kind in ("category", "status"):
-            attrs["color"] = _color(item.get("color"))
-        if kind == "status":
-            attrs["tab"] = self._tab_slug(item.get("tab_id"))
-        if kind == "group":
-            attrs["description"] = _blank(item.get("description"))
-        self._raw[(kind, item["id"])] = _kept(item)
-        return Resource(kind, (name,), attrs, id=item["id"])
+        self._keep(kind, items, spelled.kept)
+        field = spelled.name_field
+        attrs: list[dict[str, Any]]
+        if kind == "category":
+            attrs = [{"name": i[field], "color": _color(i.get("color"))} for i in items]
+        elif kind == "status":
+            attrs = [
+                {
+                    "name": i[field],
+                    "color": _color(i.get("color")),
+                    "tab": self._tab_slug(i.get("tab_id")),
+                }
+                for i in items
+            ]
+        elif kind == "group":
+            attrs = [{"name": i[field], "description": _blank(i.get("description"))} for i in items]
+        else:
+            attrs = [{"name": i[field]} for i in items]
+        return [
+            Resource(kind, (a["name"],), a, id=i["id"]) for i, a in zip(items, attrs, strict=True)
+        ]
+
+    def _keep(self, kind: Kind, items: list[dict[str, Any]], fields: tuple[str, ...]) -> None:
+        """Keep ``fields`` of each item for the writes (one missing is kept as None: the
+        writes read them with ``get``)."""
+        raw = self._raw
+        for item in items:
+            raw[(kind, item["id"])] = {f: item.get(f) for f in fields}
 
     def _tab_slug(self, tab_id: Any) -> str | None:
-        for info in self.tabs.values():
-            if str(info.id) == str(tab_id):
-                return info.slug
+        """The slug of the tab with this id; else the id as a string, or None."""
+        slug = self._slugs.get(str(tab_id))
+        if slug is not None:
+            return slug
         return None if tab_id is None else str(tab_id)
 
     def _sections(self, items: list[dict[str, Any]]) -> list[Resource]:
         """Every section read (roots, and the children read for a portal that lists roots
-        only), as resources in the portal's order."""
+        only), as resources in the portal's order (by ``order``, then id)."""
+        self._keep("section", items, SECTION_KEPT)
         by_id = {i["id"]: i for i in items}
-        paths: dict[Id, tuple[Ident, int]] = {}
+        places: dict[Id, tuple[Ident, int]] = {}  # by id: identity, depth
 
-        def path(item: dict[str, Any], seen: int = 0) -> tuple[Ident, int]:
-            if item["id"] in paths:
-                return paths[item["id"]]
-            parent = by_id.get(item.get("parent_id"))
-            if parent is None or seen > 64:
-                found = ((self._tab_slug(item.get("tab_id")) or "?", item["title"]), 0)
-            else:
-                above, depth = path(parent, seen + 1)
-                found = ((*above, item["title"]), depth + 1)
-            paths[item["id"]] = found
-            return found
+        def place(item: dict[str, Any]) -> tuple[Ident, int]:
+            """The identity (tab slug, ancestors' titles, title) and depth of ``item``: up
+            its parents to the first one placed, or to a root. One 65 parents up (a cycle)
+            counts as a root."""
+            if (known := places.get(item["id"])) is not None:
+                return known
+            below: list[dict[str, Any]] = []  # the unplaced, from ``item`` upwards
+            while True:
+                parent = by_id.get(item.get("parent_id"))
+                if parent is None or len(below) > 64:
+                    known = ((self._tab_slug(item.get("tab_id")) or "?", item["title"]), 0)
+                    break
+                below.append(item)
+                item = parent
+                if (known := places.get(item["id"])) is not None:
+                    break
+            places[item["id"]] = known
+            for child in reversed(below):
+                known = ((*known[0], child["title"]), known[1] + 1)
+                places[child["id"]] = known
+            return known
 
-        ordered = sorted(items, key=lambda i: (i.get("order") or 0, i["id"]))
-        return [self._section(item, path(item), by_id, path) for item in ordered]
-
-    def _section(
-        self,
-        item: dict[str, Any],
-        where: tuple[Ident, int],
-        by_id: Mapping[Id, dict[str, Any]],
-        path: Callable[[dict[str, Any]], tuple[Ident, int]],
-    ) -> Resource:
-        parent_id: Any = item.get("parent_id")
-        parent = by_id.get(parent_id)
-        attrs = {
-            "title": item["title"],
-            "description": _blank(item.get("description")),
-            "icon": _blank(item.get("icon")),
-            "color": _color(item.get("color")),
-            "hidden": bool(item.get("is_hidden_for_users")),
-        }
-        self._raw[("section", item["id"])] = _kept(item)
-        return Resource(
-            "section",
-            where[0],
-            attrs,
-            id=item["id"],
-            parent=path(parent)[0] if parent is not None else None,
-            extra={
-                "parent_id": item.get("parent_id") if parent is not None else None,
-                "depth": where[1],
-            },
-        )
+        found: list[Resource] = []
+        for item in sorted(items, key=lambda i: (i.get("order") or 0, i["id"])):
+            ident, depth = place(item)
+            parent_id = item.get("parent_id")
+            parent = by_id.get(parent_id)
+            attrs = {
+                "title": item["title"],
+                "description": _blank(item.get("description")),
+                "icon": _blank(item.get("icon")),
+                "color": _color(item.get("color")),
+                "hidden": bool(item.get("is_hidden_for_users")),
+            }
+            found.append(
+                Resource(
+                    "section",
+                    ident,
+                    attrs,
+                    id=item["id"],
+                    parent=None if parent is None else place(parent)[0],
+                    extra={
+                        "parent_id": None if parent is None else parent_id,
+                        "depth": depth,
+                    },
+                )
+            )
+        return found
 
     def _children(
         self, pool: ReadPool, items: list[dict[str, Any]], needs: ReadNeeds
@@ -296,21 +324,24 @@ class Reader:
         return found
 
     def _members(self, groups: list[Resource], lists: list[list[dict[str, Any]]]) -> list[Resource]:
+        """The groups' member lists as resources, in the portal's order; and the users' ids
+        by (lower-case) email."""
         members: list[Resource] = []
         for group, users in zip(groups, lists, strict=True):
-            for user in users:
-                email = str(user.get("email", "")).lower()
-                self.users[email] = user["id"]
-                members.append(
-                    Resource(
-                        "membership",
-                        (group.own, email),
-                        {"email": email},
-                        id=user["id"],
-                        parent=group.ident,
-                        extra={"group_id": group.id},
-                    )
+            emails = [user["email"].lower() for user in users]  # _list made them strings
+            self.users.update(zip(emails, map(itemgetter("id"), users), strict=True))
+            name, extra = group.own, {"group_id": group.id}  # one for all: never changed
+            members += [
+                Resource(
+                    "membership",
+                    (name, email),
+                    {"email": email},
+                    id=user["id"],
+                    parent=group.ident,
+                    extra=extra,
                 )
+                for email, user in zip(emails, users, strict=True)
+            ]
         return members
 
     def _resolve_users(self, emails: Iterable[str]) -> None:

@@ -205,8 +205,13 @@ class Spec(_Model):
         return bool(getattr(self.prune, kind, False))
 
 
+# Fields that are not attributes of an entry: its earlier names, the entries it lists, the
+# spec's provider
+NOT_ATTRIBUTES = frozenset({"renamed_from", "sections", "members", "provider"})
+
+
 def managed(model: BaseModel, *exclude: str) -> dict[str, Any]:
-    """The attributes the file named (set, even to null), minus ``exclude``, in model order."""
-    skip = {"renamed_from", "sections", "members", "provider", *exclude}
-    named = model.model_fields_set
-    return {k: getattr(model, k) for k in type(model).model_fields if k in named and k not in skip}
+    """The attributes the file named (set, even to null), minus ``exclude``, in model order
+    (the order of the model's ``__dict__``, where pydantic keeps the field values)."""
+    named = model.model_fields_set.difference(NOT_ATTRIBUTES, exclude)
+    return {k: v for k, v in model.__dict__.items() if k in named}
