@@ -151,7 +151,9 @@ def match_tree(schema: KindSchema, desired: Sequence[Resource], live: Sequence[R
     """Match a tree kind top-down by name, then by earlier paths, then by unique name in scope.
 
     Desired resources come in pre-order, so a parent is matched before its children and a
-    child is looked for among the children of its parent's partner first.
+    child is looked for among the children of its parent's partner first. A child whose
+    parent is only found in the last step (moved) is looked for under it before its earlier
+    paths are followed.
     """
     fold = folder(schema)
 
@@ -214,41 +216,60 @@ def match_tree(schema: KindSchema, desired: Sequence[Resource], live: Sequence[R
     by_path: dict[Ident, Resource] = {}
     for resource in live:
         by_path.setdefault(path(resource.ident), resource)
+
+    def earlier_path(i: int) -> None:
+        for old in desired[i].renamed_from:
+            if path(old) not in own_paths and take(i, by_path.get(path(old))):
+                break
+
+    # an entry whose parent is not found yet waits: if step 3 finds the parent moved, a
+    # child of its own name there is its partner (an earlier name is followed only when
+    # no portal resource has the entry's own name)
+    waiting: list[int] = []
     for i, d in enumerate(desired):
         if pairs[i] is None and not structural(i):
-            for old in d.renamed_from:
-                if path(old) not in own_paths and take(i, by_path.get(path(old))):
-                    break
-    # 3. moved within its scope: exactly one unclaimed live resource with that name
-    if schema.moves:
-        _moved(schema, desired, live, pairs, own_paths, take, structural)
+            if schema.moves and d.parent is not None and pairs[index_of[d.parent]] is None:
+                waiting.append(i)
+            else:
+                earlier_path(i)
+    if not schema.moves:
+        return Match(desired, pairs, [s for s in live if id(s) not in claimed])
+
+    # 3. moved within its scope: exactly one unclaimed live resource with that name (an
+    # exact spelling first); what a waiting entry names as an earlier path is held back
+    def by_name(held: set[int]) -> dict[tuple[str, str], list[Resource]]:
+        index: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+        for resource in live:
+            if path(resource.ident) not in own_paths and id(resource) not in held:
+                index[(fold(resource.ident[0]), fold(resource.ident[-1]))].append(resource)
+        return index
+
+    def moved(i: int, index: dict[tuple[str, str], list[Resource]]) -> None:
+        own = desired[i].ident
+        options = index.get((fold(own[0]), fold(own[-1])), [])
+        free = [r for r in options if id(r) not in claimed]
+        exact = [r for r in free if r.ident[-1] == own[-1]]
+        chosen = exact if len(exact) == 1 else free
+        if len(chosen) == 1:
+            take(i, chosen[0])
+
+    held = {
+        id(by_path[p])
+        for i in waiting
+        for old in desired[i].renamed_from
+        if (p := path(old)) not in own_paths and p in by_path
+    }
+    index, later = by_name(held), set(waiting)
+    for i in range(len(desired)):
+        if pairs[i] is None and not structural(i) and i not in later:
+            moved(i, index)
+    # the waiting entries, parents first: own name under the parent's partner, then an
+    # earlier path, then moved within the scope
+    index = by_name(set()) if held else index
+    for i in waiting:
+        if pairs[i] is None and not structural(i):
+            earlier_path(i)
+            if pairs[i] is None:
+                moved(i, index)
     unmatched = [s for s in live if id(s) not in claimed]
     return Match(desired, pairs, unmatched)
-
-
-def _moved(
-    schema: KindSchema,
-    desired: Sequence[Resource],
-    live: Sequence[Resource],
-    pairs: list[Resource | None],
-    own_paths: set[Ident],
-    take: Callable[[int, Resource | None], bool],
-    structural: Callable[[int], bool],
-) -> None:
-    fold = folder(schema)
-
-    def path(ident: Ident) -> Ident:
-        return tuple(map(fold, ident))
-
-    by_name: dict[tuple[str, str], list[Resource]] = defaultdict(list)
-    for resource in live:
-        if path(resource.ident) not in own_paths:
-            by_name[(fold(resource.scope), fold(resource.own))].append(resource)
-    for i, d in enumerate(desired):
-        if pairs[i] is None and not structural(i):
-            options = by_name.get((fold(d.scope), fold(d.own)), [])
-            exact = [r for r in options if r.own == d.own and all(r is not p for p in pairs)]
-            free = [r for r in options if all(r is not p for p in pairs)]
-            chosen = exact if len(exact) == 1 else free
-            if len(chosen) == 1:
-                take(i, chosen[0])

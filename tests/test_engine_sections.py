@@ -299,3 +299,36 @@ def test_section_moving_out_of_a_replaced_one_moves_before_the_replace(portal: P
     assert portal.sections()["roadmap/Parent/Kid"]["id"] == kid_id
     assert "roadmap/Parent/Kid/Grandkid" in portal.sections()
     assert portal.plan(moved).changes == ()
+
+
+def test_child_of_a_moved_section_keeps_its_own_name_over_an_earlier_one(
+    portal: Portal,
+) -> None:
+    """Found by the property tests: 'Next' under BACKEND named an earlier path, and was
+    matched to that section before BACKEND was found moved; BACKEND's own 'Next' stayed
+    there too, so the apply stopped half-way on 'title already taken'. An earlier name is
+    followed only when no portal resource has the entry's own name, where it will be."""
+    portal.apply(
+        spec(
+            node("next", node("now", node("Later")), tab="wish-list"),
+            node("Now", node("BACKEND", node("Next")), tab="wish-list"),
+        )
+    )
+    ids = {path: s["id"] for path, s in portal.sections().items()}
+    moved = spec(
+        node(
+            "Later",
+            node("BACKEND", node("Next", renamed_from=["wish-list/next/now"])),
+            tab="wish-list",
+        ),
+    )
+    plan = portal.plan(moved)
+    assert rows(plan) == [
+        ("update", "section", "wish-list/Later"),
+        ("update", "section", "wish-list/Later/BACKEND"),
+    ]
+    portal.run(plan)
+    after = portal.sections()
+    assert after["wish-list/Later/BACKEND/Next"]["id"] == ids["wish-list/Now/BACKEND/Next"]
+    assert after["wish-list/next/now"]["id"] == ids["wish-list/next/now"]  # not named: left
+    assert portal.plan(moved).changes == ()
