@@ -244,3 +244,30 @@ def test_sandbox_serve_help_names_the_providers(run: Runner) -> None:
     assert "abc" in result.out
     assert "userecho" in result.out
     assert run("sandbox", "serve", "--provider=userecho", "-h").code == 0
+
+
+def test_show_renders_a_saved_portals_plan_and_apply_alone_says_how_to_apply_it(
+    run: Runner, tmp_path: Path
+) -> None:
+    (tmp_path / "portal.yaml").write_text(FIVE, encoding="utf-8")
+    (tmp_path / "staging.yaml").write_text("tags: [staging]\n", encoding="utf-8")
+    portals = tmp_path / "portals.yaml"
+    portals.write_text(
+        "version: 1\nportals:\n"
+        f"  - {{name: production, spec: portal.yaml, url: 'sandbox:{tmp_path / 'p.db'}'}}\n"
+        f"  - {{name: staging, spec: [portal.yaml, staging.yaml], "
+        f"url: 'sandbox:{tmp_path / 's.db'}'}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "plans.json"
+    planned = run("plan", "--portals", portals, "--out", out)
+    assert planned.code == 0, planned.err
+    shown = run("show", out)
+    assert shown.code == 0, shown.err
+    assert shown.out == planned.out  # each portal as `plan --portals` showed it
+    assert '+ tag "staging"' in shown.out
+    assert json.loads(run("show", out, "--format", "json").out) == json.loads(out.read_text())
+    alone = run("apply", out, "--auto-approve")
+    assert alone.code == 1
+    assert f"apply --portals FILE --plan {out}" in alone.err
+    assert run("plan", "--portals", portals, "--detailed-exitcode").code == 2  # nothing applied

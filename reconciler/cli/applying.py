@@ -84,6 +84,12 @@ def apply(
     if plan_file is None and looks_like_plan(spec):
         plan_file = spec
         saved = read_saved(plan_file)
+        if isinstance(saved.get("portals"), list):
+            raise ReconcilerError(
+                f"{plan_file} holds the plans of several portals (plan --portals --out)",
+                hint=f"apply it with its portals file: reconciler apply --portals FILE "
+                f"--plan {plan_file}",
+            )
         recorded = recorded_spec(saved)
         if recorded is None:
             raise ReconcilerError(

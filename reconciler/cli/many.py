@@ -172,6 +172,13 @@ def run_plan_portals(
         _report(failed)
     if out:
         Path(out).write_text(render_outcomes(outcomes, "json"), encoding="utf-8")
+    print_outcomes(outcomes, fmt)
+    return exit_code(outcomes, detailed_exitcode)
+
+
+def print_outcomes(outcomes: Sequence[Outcome], fmt: str) -> None:
+    """Every portal's plan in ``fmt``, and the one-line summary (on stderr when stdout holds
+    a document)."""
     if fmt == "text":
         for outcome in outcomes:
             _console().print(render_portal_text(outcome))
@@ -179,7 +186,6 @@ def run_plan_portals(
     else:
         click.echo(render_outcomes(outcomes, fmt), nl=False)
         click.echo(summary_line(outcomes), err=True)
-    return exit_code(outcomes, detailed_exitcode)
 
 
 def exit_code(outcomes: Sequence[Outcome], detailed: bool) -> int:

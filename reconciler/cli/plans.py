@@ -216,34 +216,20 @@ def print_plan(result: Plan, fmt: str, loaded: LoadedSpec | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @verbose_option
 def show(plan_file: str, fmt: str) -> None:
-    """Render a saved plan (plan --out) in any format; no request is sent."""
+    """Render a saved plan (plan --out, with or without --portals) in any format; no request
+    is sent."""
     from ..errors import SpecError
     from ..loader import load_spec
     from ..plan import Plan
-    from ..providers import get
     from ..saved import read_saved, recorded_spec
 
     data = read_saved(plan_file)
+    if isinstance(data.get("portals"), list):
+        _show_portals(data["portals"], fmt)
+        return
     if not isinstance(data.get("changes"), list):
         raise ReconcilerError(f"{plan_file}: not a plan file written by `reconciler plan --out`")
-    result = Plan.from_json(data)
-    try:
-        from dataclasses import replace
-
-        from ..diff import named_by
-        from ..plan import Action
-
-        schema = get(result.provider).schema
-        named = {k.name: named_by(k) for k in schema.kinds}
-        changes = tuple(
-            replace(c, named_by=named[c.kind])
-            if c.action is Action.CREATE and c.kind in named
-            else c
-            for c in result.changes
-        )
-        result = replace(result, plurals=schema.plurals, changes=changes)
-    except ReconcilerError:
-        pass  # an unknown provider: labels fall back to plain plurals
+    result = _labelled(Plan.from_json(data))
     loaded = None
     spec = recorded_spec(data)
     if fmt == "github" and spec is not None and Path(spec).exists():
@@ -252,3 +238,42 @@ def show(plan_file: str, fmt: str) -> None:
         except SpecError:
             loaded = None
     print_plan(result, fmt, loaded)
+
+
+def _labelled(result: Plan) -> Plan:
+    """A plan read from a file, with its provider's labels (plurals, what a create's shown
+    name says); an unknown provider's plan keeps plain ones."""
+    from dataclasses import replace
+
+    from ..diff import named_by
+    from ..plan import Action
+    from ..providers import get
+
+    try:
+        schema = get(result.provider).schema
+    except ReconcilerError:
+        return result
+    named = {k.name: named_by(k) for k in schema.kinds}
+    changes = tuple(
+        replace(c, named_by=named[c.kind]) if c.action is Action.CREATE and c.kind in named else c
+        for c in result.changes
+    )
+    return replace(result, plurals=schema.plurals, changes=changes)
+
+
+def _show_portals(items: list[Any], fmt: str) -> None:
+    """A ``plan --portals --out`` document, each portal as ``plan --portals`` shows it."""
+    from ..plan import Plan
+    from ..render.portals import Outcome
+    from .many import print_outcomes
+
+    outcomes = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        if isinstance(item.get("plan"), dict):
+            outcomes.append(Outcome(item["name"], _labelled(Plan.from_json(item["plan"]))))
+        else:
+            error = ReconcilerError(str(item.get("error") or "no plan"))
+            outcomes.append(Outcome(item["name"], error=error))
+    print_outcomes(outcomes, fmt)
