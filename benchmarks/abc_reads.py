@@ -66,7 +66,7 @@ def abc_reads(
             start = time.perf_counter()
             plan = build_plan(spec, provider)
             wall = time.perf_counter() - start
-            sent = int(provider.requests_sent())
+            sent = int(provider.requests_sent())  # type: ignore[attr-defined]  # Budgeted
         finally:
             provider.close()
         planned = plan.requests.reads if plan.requests is not None else -1

@@ -62,7 +62,7 @@ def _record(path: str, extra: dict[str, Any]) -> None:
             seen[method.upper()] += 1
         return reply
 
-    core.Sandbox.handle = handle  # type: ignore[method-assign]
+    core.Sandbox.handle = handle  # type: ignore[method-assign, assignment]
 
     def dump() -> None:
         doc: dict[str, Any] = {
