@@ -27,15 +27,17 @@ def build_plan(
     *,
     targets: Sequence[tuple[str, str | None]] = (),
     fingerprinted: bool = True,
+    desired: Desired | None = None,
 ) -> Plan:
     """Read the portal (each collection once) and diff it against ``spec``; with
     ``targets`` (kind, name or None), only their changes and what those depend on.
 
     ``fingerprinted=False``: a plan only shown, never saved nor applied, skips the digest
     of the live state (a second of CPU at 100,000 resources); its ``fingerprint`` is "".
+    ``desired``: ``spec`` as resources, when the caller has made them already.
     """
     product = portal.product
-    desired = product.desired(spec)
+    desired = product.desired(spec) if desired is None else desired
     sent = getattr(portal, "requests_sent", None)
     before = sent() if callable(sent) else 0
     live = portal.read(desired)

@@ -65,6 +65,7 @@ def build(
     targets: tuple[str, ...] = (),
     *,
     fingerprinted: bool = True,
+    desired: Any = None,
 ) -> Plan:
     """The plan (cut to ``targets``), with what apply would refuse; plan-time errors
     located in the spec. ``fingerprinted=False`` for a plan only shown (no JSON, no file)."""
@@ -76,7 +77,9 @@ def build(
 
     chosen = parse_targets(loaded.product.schema, targets)
     try:
-        result = build_plan(loaded.spec, portal, targets=chosen, fingerprinted=fingerprinted)
+        result = build_plan(
+            loaded.spec, portal, targets=chosen, fingerprinted=fingerprinted, desired=desired
+        )
     except PlanError as error:
         raise_located(error, loaded)
     return replace(result, refusals=tuple(refusals(result, limits)))
@@ -161,23 +164,26 @@ def plan(
         raise ReconcilerError(
             f"--base {base_spec} is a {base.product.name} spec, {spec} a {loaded.product.name} one"
         )
+    # with --base, the spec's resources serve the plan and the origins alike
+    now = loaded.product.desired(loaded.spec) if base is not None else None
     with portal_for(loaded, url, fmt) as connection:
         try:
             limits = thresholds(delete_threshold, update_threshold)
             shown_only = fmt != "json" and not out
-            result = build(loaded, connection, limits, targets, fingerprinted=not shown_only)
+            result = build(
+                loaded, connection, limits, targets, fingerprinted=not shown_only, desired=now
+            )
         except LocatedPlanError as error:
             if fmt == "github":
                 from ..render import render_problems_github
 
                 click.echo(render_problems_github(error.problems), nl=False)
             raise
-    if base is not None:
+    if base is not None and now is not None:
         from ..origin import with_origins
 
         product = loaded.product
-        now, before = product.desired(loaded.spec), product.desired(base.spec)
-        result = with_origins(result, product.schema, now, before)
+        result = with_origins(result, product.schema, now, product.desired(base.spec))
     if out:
         save(result, out, loaded)
     print_plan(result, fmt, loaded)
