@@ -1,4 +1,8 @@
-"""Cross-entry checks every provider's spec rules share: ``renamed_from`` conflicts.
+"""What every provider's spec rules share: the walk over raw data, and ``renamed_from``.
+
+A provider's rules subclass :class:`SpecRules` (the document, the problems found, the index
+of where each entry was written, and the helpers that walk raw data) and implement
+``run``; ``check = TheirRules.check`` is the provider's ``check``.
 
 An earlier name must not be another entry's own name (two resources would trade places), and
 two entries must not claim the same earlier name; a provider's rules call
@@ -7,11 +11,54 @@ two entries must not claim the same earlier name; a provider's rules call
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .spec_yaml import Document, Pos
+
+Problems = list[tuple[Pos, str]]
+Index = dict[tuple[str, str], Pos]
+
+
+@dataclass
+class SpecRules:
+    """A provider's cross-entry rules over one document (raw data: entries too broken to read
+    are skipped, model validation reports them). ``index``: where each entry was written,
+    by ``(kind, identity as the plan shows it)``."""
+
+    doc: Document
+    problems: Problems = field(default_factory=list)
+    index: Index = field(default_factory=dict)
+
+    @classmethod
+    def check(cls, doc: Document) -> tuple[Problems, Index]:
+        """Every cross-entry problem of ``doc`` (a mapping at the root), and the index."""
+        rules = cls(doc)
+        rules.run()
+        return rules.problems, rules.index
+
+    def run(self) -> None:
+        raise NotImplementedError
+
+    def _problem(self, pos: Pos, message: str) -> None:
+        self.problems.append((pos, message))
+
+    def _list(self, mapping: Any, key: str) -> list[Any]:
+        """``mapping[key]`` when it is a list, else an empty one."""
+        value = mapping.get(key) if isinstance(mapping, dict) else None
+        return value if isinstance(value, list) else []
+
+    def _items(self, items: list[Any]) -> Iterator[tuple[Any, Pos]]:
+        """The entries of a list read from the document, each with where it was written."""
+        return zip(items, self.doc.items.get(id(items), []), strict=False)
+
+    def _text(self, entry: Any, key: str) -> tuple[str, Pos] | None:
+        """``entry[key]`` and where it was written, when it is a string."""
+        if not isinstance(entry, dict):
+            return None
+        value = entry.get(key)
+        return (value, self.doc.value_pos(entry, key)) if isinstance(value, str) else None
 
 
 @dataclass(slots=True)

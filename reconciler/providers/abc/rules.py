@@ -8,32 +8,19 @@ The same walk indexes where each entry was written, by the identity the plan sho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from ...spec_checks import Named, renamed_from_problems
-from ...spec_yaml import Document, Pos
+from ...spec_checks import Named, SpecRules, renamed_from_problems
+from ...spec_yaml import Pos
 from .spec import RESERVED_KEYS, RESERVED_NAMES, WITH_CHANNELS
 
-Index = dict[tuple[str, str], Pos]
 FLAT = (("categories", "category"), ("issues", "issue"), ("channels", "channel"))
 CHOICES = frozenset({"select", "multiSelect"})
 
 
-def check(doc: Document) -> tuple[list[tuple[Pos, str]], Index]:
-    """Every cross-entry problem of ``doc`` (a mapping at the root), and the entry index."""
-    rules = _Rules(doc)
-    rules.run()
-    return rules.problems, rules.index
-
-
 @dataclass
-class _Rules:
-    doc: Document
-    problems: list[tuple[Pos, str]] = field(default_factory=list)
-    index: Index = field(default_factory=dict)
-
+class _Rules(SpecRules):
     def run(self) -> None:
         for plural, singular in (*FLAT, ("webhooks", "webhook")):
             named = self._named(self._list(self.doc.data, plural), singular)
@@ -45,21 +32,6 @@ class _Rules:
                     self._fields(name, entry)
                 if singular == "webhook":
                     self._events(entry)
-
-    def _problem(self, pos: Pos, message: str) -> None:
-        self.problems.append((pos, message))
-
-    def _list(self, mapping: Any, key: str) -> list[Any]:
-        value = mapping.get(key) if isinstance(mapping, dict) else None
-        return value if isinstance(value, list) else []
-
-    def _items(self, items: list[Any]) -> Iterator[tuple[Any, Pos]]:
-        yield from zip(items, self.doc.items.get(id(items), []), strict=False)
-
-    def _text(self, entry: Any, key: str) -> tuple[str, Pos] | None:
-        if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
-            return None
-        return entry[key], self.doc.value_pos(entry, key)
 
     def _named(self, items: list[Any], singular: str) -> list[Named]:
         """Entries with a usable name; a name listed twice (exactly) is a problem."""
@@ -138,3 +110,6 @@ class _Rules:
             if len(set(names)) < len(names):
                 where = self.doc.value_pos(event, "channels")
                 self._problem(where, "a channel is listed twice in this event")
+
+
+check = _Rules.check

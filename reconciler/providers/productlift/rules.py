@@ -10,13 +10,13 @@ The same walk indexes where each entry was written, by the identity the plan sho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...loader import suggest
-from ...spec_checks import Named, renamed_from_problems
-from ...spec_yaml import Document, Pos
+from ...spec_checks import Named, SpecRules, renamed_from_problems
+from ...spec_yaml import Pos
 
 
 def join_path(*parts: str) -> str:
@@ -28,22 +28,11 @@ def join_path(*parts: str) -> str:
 key: Callable[[str], str] = str.lower
 
 
-Index = dict[tuple[str, str], Pos]
 FLAT = (("categories", "category"), ("statuses", "status"), ("groups", "group"), ("tags", "tag"))
 
 
-def check(doc: Document) -> tuple[list[tuple[Pos, str]], Index]:
-    """Every cross-entry problem of ``doc`` (a mapping at the root), and the entry index."""
-    rules = _Rules(doc)
-    rules.run()
-    return rules.problems, rules.index
-
-
 @dataclass
-class _Rules:
-    doc: Document
-    problems: list[tuple[Pos, str]] = field(default_factory=list)
-    index: Index = field(default_factory=dict)
+class _Rules(SpecRules):
     tabs: dict[str, str] = field(default_factory=dict)
 
     def run(self) -> None:
@@ -58,26 +47,12 @@ class _Rules:
                 for item in named:
                     self._members(item)
         sections: list[Named] = []
-        self._sections(self._list("sections"), None, None, sections)
+        self._sections(self._list(self.doc.data, "sections"), None, None, sections)
         self.problems += renamed_from_problems(self.doc, "section", sections, key, self._old_path)
 
-    def _problem(self, pos: Pos, message: str) -> None:
-        self.problems.append((pos, message))
-
-    def _list(self, plural: str) -> list[Any]:
-        value = self.doc.data.get(plural)
-        return value if isinstance(value, list) else []
-
-    def _items(self, items: list[Any]) -> Iterable[tuple[Any, Pos]]:
-        return zip(items, self.doc.items.get(id(items), []), strict=False)
-
-    def _text(self, entry: dict[str, Any], name: str) -> tuple[str, Pos] | None:
-        value = entry.get(name)
-        return (value, self.doc.value_pos(entry, name)) if isinstance(value, str) else None
-
     def _tabs(self) -> None:
-        for entry, _ in self._items(self._list("tabs")):
-            slug = self._text(entry, "slug") if isinstance(entry, dict) else None
+        for entry, _ in self._items(self._list(self.doc.data, "tabs")):
+            slug = self._text(entry, "slug")
             if slug is None:
                 continue
             if key(slug[0]) in self.tabs:
@@ -91,7 +66,7 @@ class _Rules:
         """Entries named by ``name`` (tags also by a bare string); duplicates reported."""
         named: list[Named] = []
         index = self.index
-        for entry, pos in self._items(self._list(plural)):
+        for entry, pos in self._items(self._list(self.doc.data, plural)):
             if isinstance(entry, dict):
                 name = entry.get("name")
                 if not isinstance(name, str):
@@ -188,3 +163,6 @@ class _Rules:
         if "/" in old and key(old.split("/", 1)[0]) in self.tabs:
             return old
         return join_path(item.prefix, old)
+
+
+check = _Rules.check

@@ -8,16 +8,12 @@ shows, lower-cased: ``("category", "feedback/bugs")`` → ``(line, col)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from ...spec_checks import Named, renamed_from_problems
-from ...spec_yaml import Document, Pos
+from ...spec_checks import Named, SpecRules, renamed_from_problems
+from ...spec_yaml import Pos
 from .schema import FORUM_TYPES, PRIVATE_TYPES
-
-Index = dict[tuple[str, str], Pos]
-Problems = list[tuple[Pos, str]]
 
 
 def key(name: str) -> str:
@@ -25,19 +21,8 @@ def key(name: str) -> str:
     return name.lower()
 
 
-def check(doc: Document) -> tuple[Problems, Index]:
-    """Every cross-entry problem of ``doc`` (a mapping at the root), and the entry index."""
-    rules = _Rules(doc)
-    rules.run()
-    return rules.problems, rules.index
-
-
 @dataclass
-class _Rules:
-    doc: Document
-    problems: Problems = field(default_factory=list)
-    index: Index = field(default_factory=dict)
-
+class _Rules(SpecRules):
     def run(self) -> None:
         forums = self._named(self._list(self.doc.data, "forums"), "forum", "")
         self.problems += renamed_from_problems(self.doc, "forum", forums, key)
@@ -55,13 +40,6 @@ class _Rules:
             if group.entry is not None:
                 self._emails(group.entry, "members", "membership", group.name, "group")
         self._webhooks()
-
-    def _list(self, mapping: Any, name: str) -> list[Any]:
-        value = mapping.get(name) if isinstance(mapping, dict) else None
-        return value if isinstance(value, list) else []
-
-    def _items(self, items: list[Any]) -> Iterator[tuple[Any, Pos]]:
-        yield from zip(items, self.doc.items.get(id(items), []), strict=False)
 
     def _named(self, items: list[Any], kind: str, prefix: str) -> list[Named]:
         """Entries with a usable name (tags also as bare strings); duplicates reported."""
@@ -126,3 +104,6 @@ class _Rules:
                 self.problems.append((pos, message))
                 continue
             self.index[where] = pos
+
+
+check = _Rules.check
