@@ -3,6 +3,7 @@ serve until Ctrl-C or SIGTERM, then close everything."""
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..errors import ReconcilerError
 from .faults import Faults
 from .reply import Answering
 from .server import make_server
@@ -92,9 +94,33 @@ def listen_options(port: int, db: Path, holds: str) -> Callable[[F], F]:
     return add
 
 
-def fault_options(f: F) -> F:
-    """The faults a sandbox injects (:class:`~.faults.Faults`): ``fail_rate``, ``lose_rate``,
-    ``reset_rate``, ``timeout_rate``, ``timeout_delay``, ``latency``, ``seed``."""
+def fault_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The faults a sandbox injects, given to the command as one ``faults``
+    (:class:`~.faults.Faults`); options that do not add up are a usage error."""
+
+    @functools.wraps(f)
+    def with_faults(
+        *args: Any,
+        fail_rate: float,
+        lose_rate: float,
+        reset_rate: float,
+        timeout_rate: float,
+        timeout_delay: float,
+        latency: float,
+        seed: int | None,
+        **kwargs: Any,
+    ) -> Any:
+        try:
+            faults = Faults(
+                error_rate=fail_rate, lose_rate=lose_rate, reset_rate=reset_rate,
+                timeout_rate=timeout_rate, seed=seed, timeout_delay=timeout_delay,
+                latency=latency,
+            )  # fmt: skip
+        except ReconcilerError as error:
+            raise click.ClickException(str(error)) from None
+        return f(*args, faults=faults, **kwargs)
+
+    command: Callable[..., Any] = with_faults
     for option in reversed(
         (
             click.option(
@@ -125,22 +151,5 @@ def fault_options(f: F) -> F:
             ),
         )
     ):  # fmt: skip
-        f = option(f)
-    return f
-
-
-def faults_of(
-    fail_rate: float,
-    lose_rate: float,
-    reset_rate: float,
-    timeout_rate: float,
-    timeout_delay: float,
-    latency: float,
-    seed: int | None,
-) -> Faults:
-    """The Faults the options of :func:`fault_options` ask for (ReconcilerError if they do
-    not add up)."""
-    return Faults(
-        error_rate=fail_rate, lose_rate=lose_rate, reset_rate=reset_rate,
-        timeout_rate=timeout_rate, seed=seed, timeout_delay=timeout_delay, latency=latency,
-    )  # fmt: skip
+        command = option(command)
+    return command

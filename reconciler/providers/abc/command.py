@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ...errors import ReconcilerError
-from ...sandbox.serving import fault_options, faults_of, listen_options, serve_until_stopped
+from ...sandbox.faults import Faults
+from ...sandbox.serving import fault_options, listen_options, serve_until_stopped
 from .sandbox import DEFAULT_DB
 from .sandbox.serve import banner, open_sandbox
 
@@ -21,13 +22,7 @@ def serve(
     db: str,
     api_key: str | None,
     password: str | None,
-    fail_rate: float,
-    lose_rate: float,
-    reset_rate: float,
-    timeout_rate: float,
-    timeout_delay: float,
-    latency: float,
-    seed: int | None,
+    faults: Faults,
 ) -> None:
     """Run a local ABC User Feedback server over HTTP (stop with Ctrl-C).
 
@@ -35,9 +30,6 @@ def serve(
     password given here is never printed back).
     """
     try:
-        faults = faults_of(
-            fail_rate, lose_rate, reset_rate, timeout_rate, timeout_delay, latency, seed
-        )
         box = open_sandbox(db, api_key=api_key, password=password, faults=faults)
     except ReconcilerError as error:
         raise click.ClickException(str(error)) from None

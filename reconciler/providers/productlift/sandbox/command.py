@@ -9,7 +9,7 @@ import click
 from ....errors import ReconcilerError
 from ....sandbox.faults import Faults
 from ....sandbox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW
-from ....sandbox.serving import fault_options, faults_of, listen_options, serve_until_stopped
+from ....sandbox.serving import fault_options, listen_options, serve_until_stopped
 from .core import Sandbox
 from .store import DEFAULT_DB
 
@@ -48,19 +48,10 @@ def serve(
     token: str | None,
     rate_limit: int,
     window: float,
-    fail_rate: float,
-    lose_rate: float,
-    reset_rate: float,
-    timeout_rate: float,
-    timeout_delay: float,
-    latency: float,
-    seed: int | None,
+    faults: Faults,
 ) -> None:
     """Run the sandbox portal over HTTP (stop with Ctrl-C)."""
     try:
-        faults = faults_of(
-            fail_rate, lose_rate, reset_rate, timeout_rate, timeout_delay, latency, seed
-        )
         made_up = token is None
         token = secrets.token_urlsafe(18) if token is None else token
         box = Sandbox(
