@@ -123,9 +123,15 @@ def best(runs: list[Run]) -> Run:
     return min(runs, key=lambda r: r.wall)
 
 
-def bucket(filename: str, package: str = PACKAGE) -> str:
-    """Which part of the program a source file belongs to (``package``: where the
-    reconciler's files are)."""
+# child.py's stand-in for libyaml's event parser (a Cython function cProfile does not see).
+LIBYAML = "libyaml_get_event"
+
+
+def bucket(filename: str, package: str = PACKAGE, name: str = "") -> str:
+    """Which part of the program a source file (and function ``name`` in it) belongs to
+    (``package``: where the reconciler's files are)."""
+    if name == LIBYAML:
+        return "yaml"
     if filename.startswith(package):
         return "sandbox" if "/sandbox/" in filename else "reconciler"
     for name in LIBRARIES:
@@ -146,6 +152,11 @@ def builtin_of(name: str) -> str | None:
     return next((lib for sign, lib in BUILTIN_LIBRARIES if sign in name), None)
 
 
+# The file name of code made at run time with exec: a dataclass's __init__, a namedtuple's
+# __new__. Such code is its caller's.
+GENERATED = "<string>"
+
+
 # Built-ins that block, waiting for another thread, a lock or the clock: idle time, not
 # work. A thread waiting for the reads of others would otherwise count their time twice.
 WAITS = (
@@ -161,8 +172,9 @@ def own_share(profile: Path, package: str = PACKAGE) -> dict[str, float]:
     """Seconds of self time per part, from a cProfile dump (``package``: the directory of
     the reconciler that ran, when not this one), every thread's summed.
 
-    Built-in functions (C code: SQLite calls, json, regexes) are charged to the part that
-    called them, split by the time each caller spent in them; so SQLite counts as sandbox.
+    Built-in functions (C code: SQLite calls, json, regexes) and generated code (a
+    dataclass's ``__init__``) are charged to the part that called them, split by the time
+    each caller spent in them; so SQLite counts as sandbox.
     Methods of a library's extension types (:data:`BUILTIN_LIBRARIES`) count as the library.
     Blocking waits (:data:`WAITS`) go to ``waiting``, which is not work: shares leave it out.
     Standard-library time spent on the sandbox's behalf (its ``json.dumps``) is the
@@ -180,15 +192,15 @@ def own_share(profile: Path, package: str = PACKAGE) -> dict[str, float]:
         if filename == "~" and (library := builtin_of(name)) is not None:
             parts[library] += tottime
             continue
-        if filename != "~" or not callers:
-            part = bucket(filename, package)
+        if (filename != "~" and filename != GENERATED) or not callers:
+            part = bucket(filename, package, name)
             share = for_sandbox(key) if part == "other" else 0.0
             parts["sandbox"] += tottime * share
             parts[part] += tottime * (1 - share)
             continue
         edge_total = sum(edge[2] for edge in callers.values()) or 1.0
         for caller, edge in callers.items():
-            part = bucket(caller[0], package)
+            part = bucket(caller[0], package, caller[2])
             time_here = tottime * edge[2] / edge_total
             share = for_sandbox(caller) if part == "other" else 0.0
             parts["sandbox"] += time_here * share
@@ -209,7 +221,7 @@ def _on_behalf(raw: dict[Any, Any], package: str) -> Any:
         total = sum(edge[2] for edge in callers.values())
         found = 0.0
         for caller, edge in callers.items():
-            part = "other" if caller[0] == "~" else bucket(caller[0], package)
+            part = "other" if caller[0] == "~" else bucket(caller[0], package, caller[2])
             weight = 1.0 if part == "sandbox" else share(caller) if part == "other" else 0.0
             found += edge[2] * weight
         known[key] = found / total if total else 0.0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import os
 import re
 import types
@@ -240,17 +239,13 @@ class _Explainer:
             return doc.locate(loc), f"missing required key '{name}'"
         return doc.locate(loc), self._value_message(kind, self._field(loc), error)
 
-    @functools.cached_property
-    def lines(self) -> list[str]:
-        """The spec's text line by line, split only once a message needs it."""
-        return self.doc.text.splitlines()
-
     def _comment_after_key(self, loc: tuple[int | str, ...]) -> bool:
-        """Whether the key's line goes on with a comment where its value should be."""
-        line, _ = self.doc.locate(loc, key=True)
-        if not 0 < line <= len(self.lines):
+        """Whether the key's line goes on with a comment where its value should be (in the
+        file that set the key: overlays are merged from several)."""
+        line = self.doc.line(self.doc.locate(loc, key=True))
+        if line is None:
             return False
-        _, colon, rest = self.lines[line - 1].partition(":")
+        _, colon, rest = line.partition(":")
         return bool(colon) and rest.lstrip().startswith("#")
 
     def _field(self, loc: tuple[int | str, ...]) -> str:

@@ -108,6 +108,7 @@ class _Merger:
         out.starts.update(doc.starts)
         out.problems.extend(doc.problems)
         out.poisoned |= doc.poisoned
+        out.texts.update(doc.texts)
         if doc.data is None:  # an empty file: nothing to change
             return
         if not isinstance(doc.data, dict):

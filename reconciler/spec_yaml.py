@@ -102,6 +102,18 @@ class Document:
     problems: list[tuple[Pos, str]] = field(default_factory=list)
     poisoned: set[Pos] = field(default_factory=set)
     text: str = field(default="", repr=False)  # what was read, for messages
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # merged: by file
+    _lines: dict[str | None, list[str]] = field(default_factory=dict, repr=False)
+
+    def line(self, pos: Pos) -> str | None:
+        """The text of the line ``pos`` is on, in the file it names (a merged document's
+        positions name the file that set them); None when there is no such line."""
+        file = pos.file if isinstance(pos, FilePos) and pos.file in self.texts else None
+        lines = self._lines.get(file)
+        if lines is None:  # split once, when a message first needs it
+            text = self.text if file is None else self.texts[file]
+            lines = self._lines[file] = text.splitlines()
+        return lines[pos[0] - 1] if 0 < pos[0] <= len(lines) else None
 
     def start(self, container: Any) -> Pos:
         """Where a mapping or list begins."""
@@ -151,6 +163,7 @@ def stamp(doc: Document, file: str) -> Document:
     doc.starts = {ident: at(pos) for ident, pos in doc.starts.items()}
     doc.problems = [(at(pos), message) for pos, message in doc.problems]
     doc.poisoned = {at(pos) for pos in doc.poisoned}
+    doc.texts[file] = doc.text
     return doc
 
 

@@ -120,6 +120,25 @@ def test_an_error_left_in_the_base_is_reported_in_the_base(write: Write) -> None
     assert spots == [("f0.yaml", 7), ("f1.yaml", 1)]  # the bad colour; the unknown key
 
 
+def test_an_unquoted_colour_in_an_overlay_gets_the_comment_hint_of_its_own_line(
+    write: Write,
+) -> None:
+    """The hint reads the line in the file that set the value: the base's line 4 is a quoted
+    colour, the overlay's is ``color: #FF0000``; and the reverse must not borrow the hint."""
+    overlay = "# staging\ncategories:\n  - name: Bug\n    color: #FF0000\n"
+    with pytest.raises(SpecError) as caught:
+        layers(write, BASE, overlay)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line) == ("f1.yaml", 4)
+    assert "'#' starts a comment" in problem.message
+    base = BASE.replace('color: "#ABDEE6"\n  - name: Old', "color: # blue\n  - name: Old", 1)
+    plain_null = "categories:\n  - name: Bug\n    color: '#000000'\n  - name: New\n    color:\n"
+    with pytest.raises(SpecError) as caught:
+        layers(write, base, plain_null)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line) == ("f1.yaml", 5)
+    assert "'#' starts a comment" not in problem.message
+
 def test_duplicates_introduced_by_an_overlay_are_located_in_it(write: Write) -> None:
     overlay = (
         "categories:\n  - {name: Fresh, color: '#FFFFFF'}\n  - {name: fresh, color: '#FFFFFF'}\n"
