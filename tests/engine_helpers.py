@@ -65,7 +65,9 @@ def spec_of(doc: str | Mapping[str, Any]) -> Spec:
     """A validated spec from YAML text or a dict (``version: 1`` added when missing)."""
     if not isinstance(doc, str):
         doc = yaml.dump({"version": 1, **doc}, Dumper=_NoAliases, sort_keys=False)
-    return parse_spec(doc, "portal.yaml").spec
+    spec = parse_spec(doc, "portal.yaml").spec
+    assert isinstance(spec, Spec)
+    return spec
 
 
 class BreakAfter(httpx.BaseTransport):

@@ -52,7 +52,7 @@ def make(script: Script, clock: FakeClock, **options: float) -> Client:
         transport=httpx.MockTransport(script),
         sleep=clock.sleep,
         clock=clock,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

@@ -36,7 +36,7 @@ A, B = "5f0c2a9e-6d1b-4c1e-9a57-0d7e1c3b2a10", "a3c1e2f4-0b9d-4e8a-8f6c-2d4b7a9c
 
 
 def up(kind: Kind, name: str, id: Id, before: dict[str, Any], after: dict[str, Any]) -> Change:
-    return Change(Action.UPDATE, kind, name, id, before, after)
+    return Change(Action.UPDATE, kind, (name,), id, before, after)
 
 
 # what a create's shown name already says, as ProductLift's kinds declare it
@@ -48,11 +48,11 @@ NAMED_BY = {
 
 def new(kind: Kind, ident: str, /, **after: Any) -> Change:
     named = NAMED_BY.get(kind, frozenset({"name"}))
-    return Change(Action.CREATE, kind, ident, None, None, after, named_by=named)
+    return Change(Action.CREATE, kind, (ident,), None, None, after, named_by=named)
 
 
 def rm(kind: Kind, ident: str, id: Id | None, /, **before: Any) -> Change:
-    return Change(Action.DELETE, kind, ident, id, before, None)
+    return Change(Action.DELETE, kind, (ident,), id, before, None)
 
 
 def rich_plan() -> Plan:
@@ -87,7 +87,7 @@ def rich_plan() -> Plan:
         Change(
             Action.REPLACE,
             "section",
-            "changelog/Old",
+            ("changelog/Old",),
             9,
             {
                 "name": "roadmap/Old",
@@ -211,7 +211,7 @@ def test_text_truncates_long_unmanaged_lists() -> None:
 
 
 def test_text_wraps_long_values_under_their_attribute() -> None:
-    change = Change(Action.CREATE, "group", "G1", None, None, {"description": "word " * 40})
+    change = Change(Action.CREATE, "group", ("G1",), None, None, {"description": "word " * 40})
     lines = to_plain(render_text(Plan("x", "f", [change])), width=60).splitlines()
     wrapped = [line for line in lines if "word" in line]
     assert len(wrapped) > 1
@@ -244,7 +244,7 @@ def test_text_is_coloured_on_a_terminal_and_plain_without() -> None:
 
 
 def test_names_cannot_smuggle_terminal_codes() -> None:
-    change = Change(Action.CREATE, "tag", "\x1b[2J\u202eevil\r", None, None, {"name": "x"})
+    change = Change(Action.CREATE, "tag", ("\x1b[2J\u202eevil\r",), None, None, {"name": "x"})
     plan = Plan("t", "f", [change], [Unmanaged("tag", "bad\x1b]0;title\x07")], ["w\x9b31m"])
     coloured = io.StringIO()
     Console(file=coloured, force_terminal=True, color_system="standard", _environ={}).print(
@@ -258,13 +258,13 @@ def test_names_cannot_smuggle_terminal_codes() -> None:
 
 def test_change_line_is_one_styled_line() -> None:
     change = Change(
-        Action.UPDATE, "status", "Gathering votes", 4, {"color": "#000000"}, {"color": "#DCD9F8"}
+        Action.UPDATE, "status", ("Gathering votes",), 4, {"color": "#000000"}, {"color": "#DCD9F8"}
     )
     line = change_line(change)
     assert line.plain == '~ status "Gathering votes"  (id 4)'
     assert "\n" not in line.plain
     assert any("yellow" in str(span.style) for span in line.spans)
-    assert change_line(Change(Action.CREATE, "category", "Bug")).plain == '+ category "Bug"'
+    assert change_line(Change(Action.CREATE, "category", ("Bug",))).plain == '+ category "Bug"'
 
 
 CONTRACT_KEYS = [
@@ -298,6 +298,6 @@ def test_json_round_trips_in_contract_order() -> None:
 
 def test_json_keeps_non_ascii_as_is() -> None:
     plan = Plan(
-        "https://feedback.example.com", "f", [Change(Action.CREATE, "tag", "Überweisung 💸")]
+        "https://feedback.example.com", "f", [Change(Action.CREATE, "tag", ("Überweisung 💸",))]
     )
     assert '"name": "Überweisung 💸"' in render_json(plan)

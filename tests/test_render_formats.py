@@ -15,7 +15,7 @@ from reconciler.render.markdown import MAX_CHARS
 
 def tags(n: int, action: Action = Action.CREATE) -> list[Change]:
     return [
-        Change(action, "tag", f"tag-{i:03d}", None, None, {"name": f"tag-{i:03d}"})
+        Change(action, "tag", (f"tag-{i:03d}",), None, None, {"name": f"tag-{i:03d}"})
         for i in range(n)
     ]
 
@@ -25,7 +25,7 @@ def nowhere(kind: str, name: str) -> tuple[int, int] | None:
 
 
 def test_markdown_folds_kinds_with_more_than_ten_changes() -> None:
-    categories = [Change(Action.CREATE, "category", f"Cat {i}") for i in range(3)]
+    categories = [Change(Action.CREATE, "category", (f"Cat {i}",)) for i in range(3)]
     text = render_markdown(Plan("https://x.example", "f", [*categories, *tags(11)]))
     assert "<details><summary>Tags: 11 to create</summary>" in text
     assert "#### Categories: 3 to create" in text
@@ -39,9 +39,11 @@ AFTER = {"name": "changelog/Old"}
 
 def test_markdown_diff_blocks_colour_each_action() -> None:
     changes = [
-        Change(Action.UPDATE, "status", "Planned", 4, {"color": "#000000"}, {"color": "#111111"}),
-        Change(Action.DELETE, "tag", "legacy", "u1", {"name": "legacy"}),
-        Change(Action.REPLACE, "section", "changelog/Old", 9, {"name": "roadmap/Old"}, AFTER),
+        Change(
+            Action.UPDATE, "status", ("Planned",), 4, {"color": "#000000"}, {"color": "#111111"}
+        ),
+        Change(Action.DELETE, "tag", ("legacy",), "u1", {"name": "legacy"}),
+        Change(Action.REPLACE, "section", ("changelog/Old",), 9, {"name": "roadmap/Old"}, AFTER),
     ]
     text = render_markdown(Plan("t", "f", changes))
     assert '! status "Planned"  (id 4)\n!     color: "#000000" → "#111111"' in text
@@ -69,7 +71,7 @@ def test_markdown_escapes_names_and_warnings() -> None:
     plan = Plan(
         "https://x.example/`q`",
         "f",
-        [Change(Action.CREATE, "tag", name, None, None, {"name": name})],
+        [Change(Action.CREATE, "tag", (name,), None, None, {"name": name})],
         [Unmanaged("tag", "`tick`"), Unmanaged("tag", "x|y <img src=x>")],
         ["tag *bold* <script>alert(1)</script> @org/team [link](http://e.vil)"],
     )
@@ -84,7 +86,7 @@ def test_markdown_escapes_names_and_warnings() -> None:
 def test_markdown_of_a_huge_plan_fits_a_comment() -> None:
     long = "x" * 200
     changes = [
-        Change(Action.CREATE, "group", f"Group {i:05d}", None, None, {"description": long})
+        Change(Action.CREATE, "group", (f"Group {i:05d}",), None, None, {"description": long})
         for i in range(5000)
     ]
     text = render_markdown(Plan("t", "f", changes, warnings=[long] * 3000))
@@ -95,7 +97,9 @@ def test_markdown_of_a_huge_plan_fits_a_comment() -> None:
 
 
 def test_github_locates_changes_in_the_spec() -> None:
-    plan = Plan("t", "f", [Change(Action.CREATE, "category", "Bug", None, None, {"name": "Bug"})])
+    plan = Plan(
+        "t", "f", [Change(Action.CREATE, "category", ("Bug",), None, None, {"name": "Bug"})]
+    )
     lines = render_github(plan, lambda kind, name: (6, 5), "portal.yaml").splitlines()
     where = "file=portal.yaml,line=6,col=5,title=Plan%3A create category"
     assert lines == [
@@ -105,7 +109,7 @@ def test_github_locates_changes_in_the_spec() -> None:
 
 
 def test_github_deletes_outside_the_spec_are_unlocated_warnings() -> None:
-    plan = Plan("t", "f", [Change(Action.DELETE, "tag", "legacy", None, {"name": "legacy"})])
+    plan = Plan("t", "f", [Change(Action.DELETE, "tag", ("legacy",), None, {"name": "legacy"})])
     first = render_github(plan, nowhere, "portal.yaml").splitlines()[0]
     assert first == (
         '::warning title=Plan%3A delete tag::- delete tag "legacy" (not in the spec; prune is on)'
@@ -114,7 +118,7 @@ def test_github_deletes_outside_the_spec_are_unlocated_warnings() -> None:
 
 def test_github_escapes_data_and_properties() -> None:
     change = Change(
-        Action.UPDATE, "group", "50%, off: now", 1, {"description": "a"}, {"description": "b"}
+        Action.UPDATE, "group", ("50%, off: now",), 1, {"description": "a"}, {"description": "b"}
     )
     plan = Plan("t", "f", [change], warnings=["100% sure\r\nreally"])
     out = render_github(plan, lambda k, n: (3, 1), "dir,v:1/portal 100%.yaml")
@@ -156,7 +160,12 @@ def test_github_output_is_one_command_per_line_whatever_the_names(
 ) -> None:
     changes = [
         Change(
-            a, "tag", n, None, None if a is Action.CREATE else d, None if a is Action.DELETE else d
+            a,
+            "tag",
+            (n,),
+            None,
+            None if a is Action.CREATE else d,
+            None if a is Action.DELETE else d,
         )
         for a, n, d in raw
     ]

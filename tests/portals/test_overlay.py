@@ -139,6 +139,7 @@ def test_an_unquoted_colour_in_an_overlay_gets_the_comment_hint_of_its_own_line(
     assert (problem.file, problem.line) == ("f1.yaml", 5)
     assert "'#' starts a comment" not in problem.message
 
+
 def test_duplicates_introduced_by_an_overlay_are_located_in_it(write: Write) -> None:
     overlay = (
         "categories:\n  - {name: Fresh, color: '#FFFFFF'}\n  - {name: fresh, color: '#FFFFFF'}\n"
@@ -253,17 +254,16 @@ CATEGORIES = st.lists(
     unique_by=lambda c: c["name"],
     max_size=5,
 )
+CHILDREN: st.SearchStrategy[list[dict[str, str]]] = st.lists(
+    st.fixed_dictionaries({"title": NAMES}, optional={"icon": NAMES}),
+    unique_by=lambda s: s["title"],
+    max_size=3,
+)
+SECTION_OPTIONS: dict[str, st.SearchStrategy[Any]] = {"icon": NAMES, "sections": CHILDREN}
 SECTIONS = st.lists(
     st.fixed_dictionaries(
         {"title": NAMES, "tab": st.just("roadmap")},
-        optional={
-            "icon": NAMES,
-            "sections": st.lists(
-                st.fixed_dictionaries({"title": NAMES}, optional={"icon": NAMES}),
-                unique_by=lambda s: s["title"],
-                max_size=3,
-            ),
-        },
+        optional=SECTION_OPTIONS,
     ),
     unique_by=lambda s: s["title"],
     max_size=3,

@@ -13,7 +13,7 @@ from .conftest import Write
 
 
 def wired(command: str) -> bool:
-    found = cli.commands.get(command)  # type: ignore[attr-defined]
+    found = cli.commands.get(command)
     return found is not None and any(p.name == "portals" for p in found.params)
 
 
