@@ -9,14 +9,12 @@ so the children are read level by level.
 from __future__ import annotations
 
 import json
-import random
 import threading
 import time
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from reconciler.connect import Target, open_provider
@@ -29,6 +27,7 @@ from reconciler.providers.productlift.sandbox import Sandbox
 from reconciler.render import render_json
 
 from .engine_helpers import spec_of
+from .shuffled import Shuffled
 
 GROUPS = [
     {"name": f"Cohort {n}", "description": f"Wave {n}", "members": members}
@@ -79,36 +78,6 @@ EDITED: dict[str, Any] = {
         GROUPS[2],
     ],
 }
-
-
-class Shuffled(httpx.BaseTransport):
-    """Answers from ``inner`` after a random moment (seeded), counting requests in flight."""
-
-    def __init__(self, inner: httpx.BaseTransport, seed: int, roots_only: bool) -> None:
-        self.inner, self.roots_only = inner, roots_only
-        self.random = random.Random(seed)
-        self.lock = threading.Lock()
-        self.in_flight = self.most = 0
-        self.order: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        with self.lock:
-            self.in_flight += 1
-            self.most = max(self.most, self.in_flight)
-            delay = self.random.uniform(0, 0.006)
-        try:
-            time.sleep(delay)
-            response = self.inner.handle_request(request)
-        finally:
-            with self.lock:
-                self.in_flight -= 1
-                self.order.append(f"{request.method} {request.url.path}")
-        if self.roots_only and request.url.path == "/api/v1/sections":
-            body = json.loads(response.read())
-            body["data"] = [s for s in body["data"] if s.get("parent_id") is None]
-            headers = {k: v for k, v in response.headers.items() if k != "content-length"}
-            return httpx.Response(response.status_code, headers=headers, json=body)
-        return response
 
 
 @pytest.fixture
