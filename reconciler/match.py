@@ -155,121 +155,154 @@ def match_tree(schema: KindSchema, desired: Sequence[Resource], live: Sequence[R
     parent is only found in the last step (moved) is looked for under it before its earlier
     paths are followed.
     """
-    fold = folder(schema)
+    return _Tree(schema, desired, live).match()
 
-    def path(ident: Ident) -> Ident:
-        return tuple(map(fold, ident))
 
-    children: dict[tuple[str, Id | None], _Pool] = {}
-    for resource in reversed(live):  # the first listed wins a tie, as the portal shows it
-        key = (fold(resource.ident[0]), resource.extra.get("parent_id"))
-        pool = children.get(key)
-        if pool is None:
-            pool = children[key] = _Pool(fold)
-        pool.add(resource, resource.ident[-1])
-    claimed: set[int] = set()
-    pairs: list[Resource | None] = [None] * len(desired)
-    index_of = {d.ident: i for i, d in enumerate(desired)}
-    own_paths: set[Ident] = set()  # filled before the first look-up by an earlier name
+class _Tree:
+    """One tree kind's matching (:func:`match_tree`), step by step."""
 
-    def take(i: int, candidate: Resource | None) -> bool:
-        if candidate is None or id(candidate) in claimed:
+    def __init__(
+        self, schema: KindSchema, desired: Sequence[Resource], live: Sequence[Resource]
+    ) -> None:
+        self.schema, self.desired, self.live = schema, desired, live
+        self.fold = fold = folder(schema)
+        self.children: dict[tuple[str, Id | None], _Pool] = {}
+        for resource in reversed(live):  # the first listed wins a tie, as the portal shows it
+            key = (fold(resource.ident[0]), resource.extra.get("parent_id"))
+            pool = self.children.get(key)
+            if pool is None:
+                pool = self.children[key] = _Pool(fold)
+            pool.add(resource, resource.ident[-1])
+        self.claimed: set[int] = set()
+        self.pairs: list[Resource | None] = [None] * len(desired)
+        self.index_of = {d.ident: i for i, d in enumerate(desired)}
+        self._own_paths: set[Ident] | None = None
+        self._by_path: dict[Ident, Resource] | None = None
+
+    def match(self) -> Match:
+        n = range(len(self.desired))
+        # 1. structural, top-down
+        for i in n:
+            self.structural(i)
+        if all(pair is not None for pair in self.pairs):
+            return self.result()
+        # 2. earlier full paths (possibly in another scope: a replace); children of a
+        # resource found this way are looked for under it first (pre-order: parent first).
+        # An entry whose parent is not found yet waits: if step 3 finds the parent moved, a
+        # child of its own name there is its partner (an earlier name is followed only when
+        # no portal resource has the entry's own name)
+        waiting: list[int] = []
+        for i in n:
+            if self.pairs[i] is None and not self.structural(i):
+                if self.schema.moves and self._parent_unmatched(i):
+                    waiting.append(i)
+                else:
+                    self.earlier_path(i)
+        if not self.schema.moves:
+            return self.result()
+        # 3. moved within its scope; what a waiting entry names as an earlier path is held
+        # back until the entries that do not wait have had their turn
+        held = {
+            id(found)
+            for i in waiting
+            for old in self.desired[i].renamed_from
+            if (p := self.path(old)) not in self.own_paths
+            and (found := self.by_path.get(p)) is not None
+        }
+        index, later = self.by_name(held), set(waiting)
+        for i in n:
+            if self.pairs[i] is None and not self.structural(i) and i not in later:
+                self.moved(i, index)
+        # the waiting entries, parents first: own name under the parent's partner, then an
+        # earlier path, then moved within the scope
+        index = self.by_name(set()) if held else index
+        for i in waiting:
+            if self.pairs[i] is None and not self.structural(i):
+                self.earlier_path(i)
+                if self.pairs[i] is None:
+                    self.moved(i, index)
+        return self.result()
+
+    def result(self) -> Match:
+        claimed = self.claimed
+        return Match(self.desired, self.pairs, [s for s in self.live if id(s) not in claimed])
+
+    def path(self, ident: Ident) -> Ident:
+        return tuple(map(self.fold, ident))
+
+    @property
+    def own_paths(self) -> set[Ident]:
+        """The desired entries' paths, folded (made on the first look-up by an earlier name)."""
+        if self._own_paths is None:
+            self._own_paths = {self.path(d.ident) for d in self.desired}
+        return self._own_paths
+
+    @property
+    def by_path(self) -> dict[Ident, Resource]:
+        """Live resources by folded path, the first listed for each."""
+        if self._by_path is None:
+            self._by_path = {}
+            for resource in self.live:
+                self._by_path.setdefault(self.path(resource.ident), resource)
+        return self._by_path
+
+    def _parent_unmatched(self, i: int) -> bool:
+        parent = self.desired[i].parent
+        return parent is not None and self.pairs[self.index_of[parent]] is None
+
+    def take(self, i: int, candidate: Resource | None) -> bool:
+        if candidate is None or id(candidate) in self.claimed:
             return False
-        pairs[i] = candidate
-        claimed.add(id(candidate))
+        self.pairs[i] = candidate
+        self.claimed.add(id(candidate))
         return True
 
-    def structural(i: int) -> bool:
+    def structural(self, i: int) -> bool:
         """Same name (or an earlier name) among the children of the parent's partner."""
-        d = desired[i]
+        d = self.desired[i]
         parent_id: Id | None = None
         if d.parent is not None:
-            parent_partner = pairs[index_of[d.parent]]
+            parent_partner = self.pairs[self.index_of[d.parent]]
             if parent_partner is None:
                 return False
             parent_id = parent_partner.id
-        pool = children.get((fold(d.ident[0]), parent_id))
+        pool = self.children.get((self.fold(d.ident[0]), parent_id))
         if pool is None:
             return False
-        if take(i, pool.find(d.ident[-1], claimed)):
+        if self.take(i, pool.find(d.ident[-1], self.claimed)):
             return True
         if not d.renamed_from:
             return False
-        if not own_paths:
-            own_paths.update(path(d.ident) for d in desired)
+        path, own_paths = self.path, self.own_paths
         earlier = (
-            pool.find(old[-1], claimed)
+            pool.find(old[-1], self.claimed)
             for old in d.renamed_from
             if path(old[:-1]) == path(d.ident[:-1]) and path(old) not in own_paths
         )
-        return any(take(i, candidate) for candidate in earlier)
+        return any(self.take(i, candidate) for candidate in earlier)
 
-    # 1. structural, top-down
-    for i in range(len(desired)):
-        structural(i)
-    if all(pair is not None for pair in pairs):
-        return Match(desired, pairs, [s for s in live if id(s) not in claimed])
-    if not own_paths:
-        own_paths.update(path(d.ident) for d in desired)
-    # 2. earlier full paths (possibly in another scope: a replace); children of a resource
-    # found this way are looked for under it first (pre-order: the parent comes first)
-    by_path: dict[Ident, Resource] = {}
-    for resource in live:
-        by_path.setdefault(path(resource.ident), resource)
-
-    def earlier_path(i: int) -> None:
-        for old in desired[i].renamed_from:
-            if path(old) not in own_paths and take(i, by_path.get(path(old))):
+    def earlier_path(self, i: int) -> None:
+        for old in self.desired[i].renamed_from:
+            p = self.path(old)
+            if p not in self.own_paths and self.take(i, self.by_path.get(p)):
                 break
 
-    # an entry whose parent is not found yet waits: if step 3 finds the parent moved, a
-    # child of its own name there is its partner (an earlier name is followed only when
-    # no portal resource has the entry's own name)
-    waiting: list[int] = []
-    for i, d in enumerate(desired):
-        if pairs[i] is None and not structural(i):
-            if schema.moves and d.parent is not None and pairs[index_of[d.parent]] is None:
-                waiting.append(i)
-            else:
-                earlier_path(i)
-    if not schema.moves:
-        return Match(desired, pairs, [s for s in live if id(s) not in claimed])
-
-    # 3. moved within its scope: exactly one unclaimed live resource with that name (an
-    # exact spelling first); what a waiting entry names as an earlier path is held back
-    def by_name(held: set[int]) -> dict[tuple[str, str], list[Resource]]:
+    def by_name(self, held: set[int]) -> dict[tuple[str, str], list[Resource]]:
+        """Live resources at no desired path, by (scope, own name) folded; ``held`` left out."""
+        fold, own_paths = self.fold, self.own_paths
         index: dict[tuple[str, str], list[Resource]] = defaultdict(list)
-        for resource in live:
-            if path(resource.ident) not in own_paths and id(resource) not in held:
+        for resource in self.live:
+            if self.path(resource.ident) not in own_paths and id(resource) not in held:
                 index[(fold(resource.ident[0]), fold(resource.ident[-1]))].append(resource)
         return index
 
-    def moved(i: int, index: dict[tuple[str, str], list[Resource]]) -> None:
-        own = desired[i].ident
-        options = index.get((fold(own[0]), fold(own[-1])), [])
-        free = [r for r in options if id(r) not in claimed]
+    def moved(self, i: int, index: dict[tuple[str, str], list[Resource]]) -> None:
+        """Exactly one unclaimed live resource in the scope with that name (an exact
+        spelling first)."""
+        own = self.desired[i].ident
+        options = index.get((self.fold(own[0]), self.fold(own[-1])), [])
+        free = [r for r in options if id(r) not in self.claimed]
         exact = [r for r in free if r.ident[-1] == own[-1]]
         chosen = exact if len(exact) == 1 else free
         if len(chosen) == 1:
-            take(i, chosen[0])
-
-    held = {
-        id(by_path[p])
-        for i in waiting
-        for old in desired[i].renamed_from
-        if (p := path(old)) not in own_paths and p in by_path
-    }
-    index, later = by_name(held), set(waiting)
-    for i in range(len(desired)):
-        if pairs[i] is None and not structural(i) and i not in later:
-            moved(i, index)
-    # the waiting entries, parents first: own name under the parent's partner, then an
-    # earlier path, then moved within the scope
-    index = by_name(set()) if held else index
-    for i in waiting:
-        if pairs[i] is None and not structural(i):
-            earlier_path(i)
-            if pairs[i] is None:
-                moved(i, index)
-    unmatched = [s for s in live if id(s) not in claimed]
-    return Match(desired, pairs, unmatched)
+            self.take(i, chosen[0])
