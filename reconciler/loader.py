@@ -25,7 +25,8 @@ from pydantic_core import ErrorDetails
 from .errors import Problem, ReconcilerError, SpecError
 from .interpolate import interpolate
 from .providers import DEFAULT, Product, get, names
-from .spec_yaml import MAX_CHARS, Document, Pos, YamlError, decode, file_of, read
+from .spec_doc import Document, Pos, YamlError, file_of
+from .spec_yaml import MAX_CHARS, decode, read
 
 # A value quoted in a message is cut to this many characters: a 1 MB name is not echoed whole.
 _SHOWN = 80
@@ -99,7 +100,7 @@ def parse_document(
     merge of a base spec and its overlays (:mod:`reconciler.overlay`).
 
     ``filename`` names the file in problems, except where a position names its own file
-    (:class:`~reconciler.spec_yaml.FilePos`): every problem is reported where its value was
+    (:class:`~reconciler.spec_doc.FilePos`): every problem is reported where its value was
     written. ``${NAME}`` reads ``env`` (default: the process environment). Raises SpecError.
     """
     return _validate(doc, filename, env, variables=True)

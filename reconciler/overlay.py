@@ -16,7 +16,7 @@ declares, so they hold for every provider:
   ``tags`` shorthand list, ``access_list``), empty lists, ``portal``, ``prune``,
   ``provider``, ``version`` (which an overlay may leave out).
 
-Every position keeps the file that set it (:class:`~reconciler.spec_yaml.FilePos`): an
+Every position keeps the file that set it (:class:`~reconciler.spec_doc.FilePos`): an
 entry that a later file updates is located in that file, its untouched attributes where
 they were written. So problems and annotations point at the file and line that set a value.
 """
@@ -32,7 +32,8 @@ from .errors import Problem, SpecError
 from .kinds import KindSchema, Nature, ProviderSchema
 from .loader import LoadedSpec, parse_document
 from .providers import DEFAULT, get, names
-from .spec_yaml import MAX_CHARS, Document, Pos, YamlError, decode, file_of, read, stamp
+from .spec_doc import Document, Pos, YamlError, file_of, stamp
+from .spec_yaml import MAX_CHARS, decode, read
 
 REMOVE = "remove"
 SECRET = "(secret)"

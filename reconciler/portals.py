@@ -31,7 +31,8 @@ from .errors import Problem, SpecError, TargetError
 from .loader import LoadedSpec, suggest
 from .overlay import load_layers
 from .providers import Product, get, names
-from .spec_yaml import Document, Pos, YamlError, decode, read
+from .spec_doc import Document, Pos, YamlError
+from .spec_yaml import decode, read
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")  # usable as a CI job or group name
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spec_yaml import Document, Pos
+from .spec_doc import Document, Pos
 
 Problems = list[tuple[Pos, str]]
 Index = dict[tuple[str, str], Pos]

@@ -11,7 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.spec_yaml import MAX_DEPTH, YamlError, read
+from reconciler.spec_doc import YamlError
+from reconciler.spec_yaml import read
+from reconciler.yaml_builder import MAX_DEPTH
 
 Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -23,7 +23,7 @@ from reconciler.http import Client
 from reconciler.kinds import Id, Ident, KindSchema, ProviderSchema
 from reconciler.plan import Action, Change
 from reconciler.providers import Product
-from reconciler.spec_yaml import Document
+from reconciler.spec_doc import Document
 from reconciler.state import Desired, LiveState, Resource
 
 SCHEMA = ProviderSchema(

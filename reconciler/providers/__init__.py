@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from ..connect import Target
-    from ..spec_yaml import Document, Pos
+    from ..spec_doc import Document, Pos
 
 GROUP = "reconciler.providers"
 BUILT_IN = {

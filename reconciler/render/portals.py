@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..plan import FORMAT_VERSION, Plan
-from ..spec_yaml import file_of
+from ..spec_doc import file_of
 from . import render_github, render_markdown, render_text
 from ._common import summary_phrase
 from .markdown import MAX_CHARS, code_span, escape

@@ -14,7 +14,8 @@ from reconciler.errors import SpecError
 from reconciler.kinds import Attr, KindSchema, Nature, ProviderSchema
 from reconciler.overlay import load_layers, masked, merge_documents
 from reconciler.providers import get
-from reconciler.spec_yaml import read, stamp
+from reconciler.spec_doc import stamp
+from reconciler.spec_yaml import read
 
 from .conftest import Write
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...spec_checks import Named, SpecRules, renamed_from_problems
-from ...spec_yaml import Pos
+from ...spec_doc import Pos
 from .spec import RESERVED_KEYS, RESERVED_NAMES, WITH_CHANNELS
 
 FLAT = (("categories", "category"), ("issues", "issue"), ("channels", "channel"))

@@ -16,7 +16,7 @@ from typing import Any
 
 from ...loader import suggest
 from ...spec_checks import Named, SpecRules, renamed_from_problems
-from ...spec_yaml import Pos
+from ...spec_doc import Pos
 
 
 def join_path(*parts: str) -> str:
