@@ -3,7 +3,9 @@
 A plan that deletes one resource and creates another of the same kind, under the same parent,
 whose names differ only in letter case, spacing or a few characters, most likely meant a
 rename; shipped as it is, it destroys what the old one carried (votes, posts, members). The
-plan says "did you mean `renamed_from: [OLD]`?" as a warning, in every format.
+plan says "did you mean `renamed_from: [OLD]`?" as a warning, in every format. So does a
+create beside an unmanaged resource of such a close name (no ``prune``): shipped as it is, the
+old one keeps what it carries and the new one starts empty.
 """
 
 from __future__ import annotations
@@ -12,37 +14,97 @@ import difflib
 import re
 from collections.abc import Sequence
 
-from .kinds import ProviderSchema
+from .kinds import Ident, ProviderSchema, display
 from .plan import Action, Change, Unmanaged
 
 CLOSE = 0.8  # difflib's ratio from which two names are "close"
+# Old names times created names compared by similarity, per kind, at most; past it (a
+# bootstrap beside many unmanaged resources) only names equal but for case and spacing count
+FUZZY_PAIRS = 20_000
 _NOISE = re.compile(r"[\s_\-.]+")
 
 
 def rename_hints(
     schema: ProviderSchema, changes: Sequence[Change], unmanaged: Sequence[Unmanaged] = ()
 ) -> list[str]:
-    """One warning per deleted resource that a created one of its kind looks like, and per
-    created top-level resource of a tree whose name an unmanaged one holds in another scope
-    (a section whose ``tab:`` changed: a move needs ``renamed_from: [OLD_TAB/TITLE]``)."""
+    """One warning per deleted or unmanaged resource that a created one of its kind looks
+    like (each created one named once), and per created top-level resource of a tree whose
+    name an unmanaged one holds in another scope (a section whose ``tab:`` changed: a move
+    needs ``renamed_from: [OLD_TAB/TITLE]``)."""
     hints = _moved_scope(schema, changes, unmanaged)
     for kind in schema.managed():
-        if not kind.rename:
-            continue
         made = [c for c in changes if c.kind == kind.name and c.action is Action.CREATE]
-        gone = [c for c in changes if c.kind == kind.name and c.action is Action.DELETE]
-        taken: set[int] = set()
+        if not kind.rename or not made:
+            continue
+        gone = [c.ident for c in changes if c.kind == kind.name and c.action is Action.DELETE]
+        left = _left(kind.name, made, unmanaged)
+        if not gone and not left:
+            continue
+        closest = _Closest(made, fuzzy=(len(gone) + len(left)) * len(made) <= FUZZY_PAIRS)
         for old in gone:
-            new = _closest(old, [c for c in made if id(c) not in taken])
-            if new is None:
-                continue
-            taken.add(id(new))
-            hints.append(
-                f'{kind.name} "{old.name}" is deleted and "{new.name}" created: did you mean '
-                f'`renamed_from: [{old.ident[-1]}]` on "{new.ident[-1]}"? (a rename keeps what '
-                "it carries; a delete loses it)"
-            )
+            if (new := closest.take(old)) is not None:
+                hints.append(
+                    f'{kind.name} "{display(old)}" is deleted and "{new.name}" created: did '
+                    f'you mean `renamed_from: [{old[-1]}]` on "{new.ident[-1]}"? (a rename '
+                    "keeps what it carries; a delete loses it)"
+                )
+        for old in left:
+            if (new := closest.take(old)) is not None:
+                hints.append(
+                    f'{kind.name} "{new.name}" is created while "{display(old)}" stays, '
+                    f'unmanaged: did you mean `renamed_from: [{old[-1]}]` on "{new.ident[-1]}"? '
+                    "(a rename keeps what it carries; else both stay, the new one empty)"
+                )
     return hints
+
+
+def _left(kind: str, made: Sequence[Change], unmanaged: Sequence[Unmanaged]) -> list[Ident]:
+    """The identities of the unmanaged resources of ``kind`` that sit beside a created one
+    (top-level, or under the same parent as one): only there can a rename have been meant."""
+    top = any(len(c.ident) == 1 for c in made)
+    parents = {display(c.ident[:-1]) for c in made if len(c.ident) > 1}
+    found: list[Ident] = []
+    for item in unmanaged:
+        if item.kind != kind:
+            continue
+        if top:
+            found.append((item.name,))
+        parent, slash, own = item.name.rpartition("/")
+        if slash and parent in parents:
+            found.append((*parent.split("/"), own))
+    return found
+
+
+class _Closest:
+    """The created resources of one kind, each taken once, found for an old identity: the
+    one under the same parent whose name is the same but for case, spacing and punctuation,
+    else (``fuzzy``) the closest one at least :data:`CLOSE` alike."""
+
+    def __init__(self, made: Sequence[Change], *, fuzzy: bool) -> None:
+        self.fuzzy = fuzzy
+        self.taken: set[int] = set()
+        self.by_parent: dict[tuple[str, ...], list[Change]] = {}
+        self.by_plain: dict[tuple[tuple[str, ...], str], list[Change]] = {}
+        for change in made:
+            parent = _plain(change.ident[:-1])
+            self.by_parent.setdefault(parent, []).append(change)
+            self.by_plain.setdefault((parent, _squeeze(change.ident[-1])), []).append(change)
+
+    def take(self, old: Ident) -> Change | None:
+        parent = _plain(old[:-1])  # another parent: a move, not a rename
+        same = self.by_plain.get((parent, _squeeze(old[-1])), [])
+        best = next((c for c in same if id(c) not in self.taken), None)
+        if best is None and self.fuzzy:
+            score = CLOSE
+            for new in self.by_parent.get(parent, []):
+                if len(new.ident) != len(old) or id(new) in self.taken:
+                    continue
+                ratio = _similarity(old[-1], new.ident[-1])
+                if ratio >= score:
+                    best, score = new, ratio
+        if best is not None:
+            self.taken.add(id(best))
+        return best
 
 
 def _moved_scope(
@@ -72,23 +134,14 @@ def _moved_scope(
     return hints
 
 
-def _closest(old: Change, made: Sequence[Change]) -> Change | None:
-    best, score = None, CLOSE
-    for new in made:
-        if len(new.ident) != len(old.ident) or _plain(new.ident[:-1]) != _plain(old.ident[:-1]):
-            continue  # another parent: a move, not a rename
-        ratio = _similarity(old.ident[-1], new.ident[-1])
-        if ratio >= score:
-            best, score = new, ratio
-    return best
+def _squeeze(name: str) -> str:
+    """``name`` without case, spacing and punctuation."""
+    return _NOISE.sub("", name).lower()
 
 
 def _plain(parts: Sequence[str]) -> tuple[str, ...]:
-    return tuple(_NOISE.sub("", p).lower() for p in parts)
+    return tuple(map(_squeeze, parts))
 
 
 def _similarity(a: str, b: str) -> float:
-    a, b = _NOISE.sub("", a).lower(), _NOISE.sub("", b).lower()
-    if a == b:
-        return 1.0
-    return difflib.SequenceMatcher(None, a, b).ratio()
+    return difflib.SequenceMatcher(None, _squeeze(a), _squeeze(b)).ratio()

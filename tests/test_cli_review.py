@@ -97,3 +97,36 @@ def test_a_section_whose_tab_changed_hints_at_renamed_from(
     doc = json.loads(run("plan", told, "--format", "json", "--url", sandbox_url).out)
     assert [(c["action"], c["name"]) for c in doc["changes"]] == [("replace", "wish-list/Ideas")]
     assert any("moves to tab" in w for w in doc["warnings"])
+
+
+def test_a_create_beside_an_unmanaged_close_name_hints_at_a_rename(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path]
+) -> None:
+    """Without prune the old one is not deleted but left: shipped as it is, its posts stay
+    there and the new one starts empty. Nested sections are compared under their parent."""
+    head = "version: 1\ntabs: [{slug: roadmap}]\n"
+    first = write_spec(
+        head + "categories: [{name: Integrations}]\n"
+        "sections: [{title: Now, tab: roadmap, sections: [{title: Backend}]}]\n"
+    )
+    assert run("apply", first, "--auto-approve", "--url", sandbox_url).code == 0
+    edited = write_spec(
+        head + "categories: [{name: Integration}]\n"
+        "sections: [{title: Now, tab: roadmap, sections: [{title: Back end}]}]\n",
+        "edited.yaml",
+    )
+    doc = json.loads(run("plan", edited, "--format", "json", "--url", sandbox_url).out)
+    assert [(c["action"], c["name"]) for c in doc["changes"]] == [
+        ("create", "Integration"),
+        ("create", "roadmap/Now/Back end"),
+    ]
+    assert [w for w in doc["warnings"] if "renamed_from" in w] == [
+        'category "Integration" is created while "Integrations" stays, unmanaged: did you mean '
+        '`renamed_from: [Integrations]` on "Integration"? (a rename keeps what it carries; '
+        "else both stay, the new one empty)",
+        'section "roadmap/Now/Back end" is created while "roadmap/Now/Backend" stays, '
+        'unmanaged: did you mean `renamed_from: [Backend]` on "Back end"? (a rename keeps '
+        "what it carries; else both stay, the new one empty)",
+    ]
+    text = run("plan", edited, "--url", sandbox_url).out
+    assert "did you mean `renamed_from: [Integrations]`" in text
