@@ -21,6 +21,14 @@ CLOSE = 0.8  # difflib's ratio from which two names are "close"
 # Old names times created names compared by similarity, per kind, at most; past it (a
 # bootstrap beside many unmanaged resources) only names equal but for case and spacing count
 FUZZY_PAIRS = 20_000
+DELETED = (
+    '{kind} "{old}" is deleted and "{new}" created: did you mean `renamed_from: [{own}]` on '
+    '"{name}"? (a rename keeps what it carries; a delete loses it)'
+)
+LEFT = (
+    '{kind} "{new}" is created while "{old}" stays, unmanaged: did you mean `renamed_from: '
+    '[{own}]` on "{name}"? (a rename keeps what it carries; else both stay, the new one empty)'
+)
 _NOISE = re.compile(r"[\s_\-.]+")
 
 
@@ -41,19 +49,17 @@ def rename_hints(
         if not gone and not left:
             continue
         closest = _Closest(made, fuzzy=(len(gone) + len(left)) * len(made) <= FUZZY_PAIRS)
-        for old in gone:
+        olds = [*((old, DELETED) for old in gone), *((old, LEFT) for old in left)]
+        for old, says in olds:
             if (new := closest.take(old)) is not None:
                 hints.append(
-                    f'{kind.name} "{display(old)}" is deleted and "{new.name}" created: did '
-                    f'you mean `renamed_from: [{old[-1]}]` on "{new.ident[-1]}"? (a rename '
-                    "keeps what it carries; a delete loses it)"
-                )
-        for old in left:
-            if (new := closest.take(old)) is not None:
-                hints.append(
-                    f'{kind.name} "{new.name}" is created while "{display(old)}" stays, '
-                    f'unmanaged: did you mean `renamed_from: [{old[-1]}]` on "{new.ident[-1]}"? '
-                    "(a rename keeps what it carries; else both stay, the new one empty)"
+                    says.format(
+                        kind=kind.name,
+                        old=display(old),
+                        new=new.name,
+                        own=old[-1],
+                        name=new.ident[-1],
+                    )
                 )
     return hints
 
