@@ -67,7 +67,7 @@ def apply(
     from ..saved import check_provider, check_spec, looks_like_plan, read_saved, recorded_spec
 
     if portals or portal:
-        from .many import run_apply_portals
+        from .many_apply import run_apply_portals
 
         sys.exit(
             run_apply_portals(

@@ -9,12 +9,12 @@ import click
 
 from reconciler.cli.many import (
     portals_options,
-    run_apply_portals,
     run_export_portals,
     run_plan_portals,
     run_validate_portals,
     show_option,
 )
+from reconciler.cli.many_apply import run_apply_portals
 from reconciler.errors import ReconcilerError, SpecError
 
 
