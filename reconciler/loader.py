@@ -14,7 +14,7 @@ import os
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,16 +94,21 @@ def parse_spec(
 
 
 def parse_document(
-    doc: Document, filename: str, env: Mapping[str, str] | None = None
+    doc: Document,
+    filename: str,
+    env: Mapping[str, str] | None = None,
+    secret: Collection[str] = (),
 ) -> LoadedSpec:
     """Validate a document already read (:func:`reconciler.spec_yaml.read`), such as the
     merge of a base spec and its overlays (:mod:`reconciler.overlay`).
 
     ``filename`` names the file in problems, except where a position names its own file
     (:class:`~reconciler.spec_doc.FilePos`): every problem is reported where its value was
-    written. ``${NAME}`` reads ``env`` (default: the process environment). Raises SpecError.
+    written. ``${NAME}`` reads ``env`` (default: the process environment); neither a
+    credential variable nor a name in ``secret`` (a variable a portals file maps a
+    credential from) may be read. Raises SpecError.
     """
-    return _validate(doc, filename, env, variables=True)
+    return _validate(doc, filename, env, variables=True, secret=secret)
 
 
 def _may_name_variables(text: str) -> bool:
@@ -114,7 +119,12 @@ def _may_name_variables(text: str) -> bool:
 
 
 def _validate(
-    doc: Document, filename: str, env: Mapping[str, str] | None, *, variables: bool
+    doc: Document,
+    filename: str,
+    env: Mapping[str, str] | None,
+    *,
+    variables: bool,
+    secret: Collection[str] = (),
 ) -> LoadedSpec:
     """:func:`parse_document`; without ``variables`` (no string can name one), the search
     for ``${NAME}`` is skipped."""
@@ -123,7 +133,8 @@ def _validate(
         found.append((doc.root, _not_a_mapping(doc.data)))
         raise SpecError(_problems(filename, found))
     if variables:
-        unread = interpolate(doc, os.environ if env is None else env, credential_variables())
+        forbidden = credential_variables() | frozenset(secret)
+        unread = interpolate(doc, os.environ if env is None else env, forbidden)
         doc.poisoned.update(pos for pos, _ in unread)  # reported once, as the variable's problem
         found += unread
     product = _product(doc, filename)

@@ -24,7 +24,7 @@ they were written. So problems and annotations point at the file and line that s
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,16 @@ REMOVE = "remove"
 SECRET = "(secret)"
 
 
-def load_layers(paths: Sequence[Path], shown: Sequence[str], env: Mapping[str, str]) -> LoadedSpec:
+def load_layers(
+    paths: Sequence[Path],
+    shown: Sequence[str],
+    env: Mapping[str, str],
+    secret: Collection[str] = (),
+) -> LoadedSpec:
     """Read the files at ``paths`` (base first; ``shown`` names them in problems), merge
-    them and validate the result. ``${NAME}`` reads ``env``. Raises SpecError carrying the
-    problems of every file, each in its own file."""
-    return parse_document(merge_files(paths, shown), shown[0], env)
+    them and validate the result. ``${NAME}`` reads ``env``, never a name in ``secret``.
+    Raises SpecError carrying the problems of every file, each in its own file."""
+    return parse_document(merge_files(paths, shown), shown[0], env, secret)
 
 
 def merge_files(paths: Sequence[Path], shown: Sequence[str]) -> Document:

@@ -28,7 +28,7 @@ from typing import Any
 
 from .connect import SANDBOX_SCHEME, Target, default_sandbox, resolve_target
 from .errors import Problem, SpecError, TargetError
-from .loader import LoadedSpec, suggest
+from .loader import LoadedSpec, credential_variables, suggest
 from .overlay import load_layers
 from .providers import Product, get, names
 from .spec_doc import Document, Pos, YamlError
@@ -76,8 +76,11 @@ class PortalEntry:
 
     def load(self, base: Mapping[str, str] | None = None) -> LoadedSpec:
         """The portal's spec: its files merged (overlays), ``${NAME}`` read from this
-        portal's environment. Raises SpecError."""
-        return load_layers(self.specs, self.shown_specs, self.environment(base))
+        portal's environment; a variable ``env`` maps a credential from is refused as the
+        credential itself is. Raises SpecError."""
+        credentials = credential_variables()
+        secret = [source for variable, source in self.env.items() if variable in credentials]
+        return load_layers(self.specs, self.shown_specs, self.environment(base), secret)
 
     def target(self, loaded: LoadedSpec) -> Target:
         """``url``, else the spec's ``portal.url``, else TargetError; never a URL variable

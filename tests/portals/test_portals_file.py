@@ -107,6 +107,30 @@ def test_env_maps_each_portal_variables_without_leaking_into_the_others(write: W
     assert base["PRODUCTLIFT_TOKEN"] == "global"
 
 
+def test_a_variable_a_credential_is_mapped_from_is_refused_in_the_spec(write: Write) -> None:
+    """``env: {PRODUCTLIFT_TOKEN: PROD_TOKEN}`` makes PROD_TOKEN this portal's token: a spec
+    that reads ``${PROD_TOKEN}`` would copy it into the plan, as ``${PRODUCTLIFT_TOKEN}``
+    would. Another portal, which maps no credential from it, reads it."""
+    write("s.yaml", 'version: 1\ncategories:\n  - name: "x${PROD_TOKEN}"\n')
+    file = load_portals(
+        write(
+            "portals.yaml",
+            "version: 1\nportals:\n"
+            "  - {name: prod, spec: s.yaml, env: {PRODUCTLIFT_TOKEN: PROD_TOKEN}}\n"
+            "  - {name: open, spec: s.yaml}\n",
+        )
+    )
+    base = {"PROD_TOKEN": "SeCrEtTokEn12345"}
+    prod, other = file.portals
+    with pytest.raises(SpecError) as caught:
+        prod.load(base)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (3, 11)
+    assert "${PROD_TOKEN} is a credential variable" in problem.message
+    assert "SeCrEtTokEn12345" not in str(caught.value)
+    assert other.load(base).spec.categories[0].name == "xSeCrEtTokEn12345"
+
+
 def test_targets_url_then_the_spec_portal_url_then_an_error(write: Write) -> None:
     write("with-url.yaml", "version: 1\nportal: {url: 'https://spec.example.com'}\n")
     write("bare.yaml", SPEC)
