@@ -153,6 +153,8 @@ PORTAL = {
         ("categories: [{name: " + "c" * 61 + "}]", "3: new category names must be 2 to 60"),
         ("categories: [{name: b}]", "3: new category names must be 2 to 60 characters"),
         ("tags: [' y']", "3: new tag names start or end with a space"),
+        ("tags: [a]", "3: new tag names must be 2 to 60 characters"),
+        ("tags: [" + "t" * 61 + "]", "3: new tag names must be 2 to 60 characters"),
         ("groups: [{name: 'Gamma '}]", "3: new group names start or end with a space"),
         ("groups: [{name: ' beta '}]", "3: new group names start or end with a space"),
         (

@@ -166,6 +166,19 @@ def test_names_are_checked_like_laravel(local: httpx.Client, name: Any, message:
     assert errors(response) == {"name": [message]}
 
 
+def test_tags_have_the_bounds_of_a_posts_tags_statuses_and_groups_none(
+    local: httpx.Client,
+) -> None:
+    assert errors(local.post("tags", json={"tag": "a"})) == {
+        "tag": ["The tag must be at least 2 characters."]
+    }
+    assert errors(local.post("tags", json={"tag": "t" * 61})) == {
+        "tag": ["The tag may not be greater than 60 characters."]
+    }
+    assert created(local, "statuses", name="S", color="#ABDEE6", tab_id=1)["name"] == "S"
+    assert created(local, "groups", name="G" * 100)["name"] == "G" * 100
+
+
 def test_input_is_trimmed(local: httpx.Client) -> None:
     assert created(local, "categories", name="  Bug  ", color="#ABDEE6")["name"] == "Bug"
 

@@ -7,7 +7,7 @@ exactly is one the plan creates, or renames a resource to; it must be one the AP
 
 - no outer spaces (the portal trims what it is sent, so the name would never match);
 - within the reference's bounds for the kind, where it gives any (``BOUNDS``): 2 to 60
-  characters for category names and section titles; none for statuses, tags and groups.
+  characters for category names, section titles and tags; none for statuses and groups.
 
 Errors name the entries (:class:`~reconciler.errors.PlanError` ``entries``), so the CLI
 shows them at their place in the spec.
@@ -23,8 +23,10 @@ from ...kinds import display
 from ...state import Desired, LiveState, Resource
 
 # From the API reference (productlift-api.txt): "Must be at least 2 characters. Must not be
-# greater than 60 characters." on categories (PATCH) and sections (POST, PUT).
-BOUNDS: dict[str, tuple[int, int]] = {"category": (2, 60), "section": (2, 60)}
+# greater than 60 characters." on categories (PATCH) and sections (POST, PUT); "Each tag must
+# be a string of at least 2 characters. ... Must not be greater than 60 characters." on a
+# post's tags, the texts of the tags that POST/PUT tags make.
+BOUNDS: dict[str, tuple[int, int]] = {"category": (2, 60), "section": (2, 60), "tag": (2, 60)}
 NAMED = ("category", "status", "tag", "group", "section")
 
 

@@ -16,19 +16,27 @@ from .schema import name_key
 from .store import Row, Store
 from .validate import Checker, HttpError, invalid, not_found
 
-NAME_MIN, NAME_MAX = 2, 60
+# The reference's bounds (2 to 60 characters) on category names and tags (as on a post's
+# tags); it gives none for statuses and groups: a string column's.
+NAME_BOUNDS = {
+    "categories": (2, 60),
+    "tags": (2, 60),
+    "statuses": (1, 255),
+    "user_groups": (1, 255),
+}
 
 
 def _name(
     c: Checker, store: Store, table: str, field: str, *, update: Row | None = None
 ) -> str | None:
     """Validate the unique name ``field``: required on create, optional on update."""
+    low, high = NAME_BOUNDS[table]
     value = c.text(
         field,
         required=update is None or c.given(field),
         sometimes=update is not None,
-        min_len=NAME_MIN,
-        max_len=NAME_MAX,
+        min_len=low,
+        max_len=high,
     )
     if value is not None:
         besides = update["id"] if update is not None else None
