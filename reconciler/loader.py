@@ -232,6 +232,12 @@ class _Explainer:
         self.doc = doc
         self.models = _models_under(product.spec_model)
         self.singular = {k.plural: k.name for k in product.schema.kinds}
+        self.secret = {
+            (k.plural, name)
+            for k in product.schema.kinds
+            for name, a in k.attrs.items()
+            if a.secret
+        }
 
     def explain(self, error: ErrorDetails) -> tuple[Pos, str]:
         loc, kind = error["loc"], error["type"]
@@ -249,7 +255,14 @@ class _Explainer:
             if loc == ("version",):
                 return doc.locate(loc), "missing 'version: 1' (the format version of the spec)"
             return doc.locate(loc), f"missing required key '{name}'"
+        if self._is_secret(loc):  # the message says what is wrong, never the value
+            error = {**error, "input": _Masked(error.get("input"))}
         return doc.locate(loc), self._value_message(kind, self._field(loc), error)
+
+    def _is_secret(self, loc: tuple[int | str, ...]) -> bool:
+        """Whether ``loc`` is a secret attribute's value (a webhook's token)."""
+        plurals = [p for p in loc[:-1] if isinstance(p, str) and p in self.singular]
+        return bool(plurals) and (plurals[-1], loc[-1]) in self.secret
 
     def _comment_after_key(self, loc: tuple[int | str, ...]) -> bool:
         """Whether the key's line goes on with a comment where its value should be (in the
@@ -281,13 +294,16 @@ class _Explainer:
 
     def _value_message(self, kind: str, name: str, error: ErrorDetails) -> str:
         value, ctx = error.get("input"), error.get("ctx") or {}
-        quote = "; put it in quotes" if isinstance(value, int | float | dt.date) else ""
+        quoted = isinstance(value, int | float | dt.date) or (
+            isinstance(value, _Masked) and value.kind in ("a number", "a boolean", "a date")
+        )
+        quote = "; put it in quotes" if quoted else ""
         if kind == "string_type":
             if value is None:
                 return f"{name} cannot be null"
             return f"{name}: expected a string, got {_describe(value)}{quote}"
         if kind in ("string_too_short", "string_too_long"):
-            return self._length_message(kind, name, str(value), ctx)
+            return self._length_message(kind, name, value, ctx)
         if kind == "string_pattern_mismatch":
             pattern = str(ctx.get("pattern"))
             template = self.product.extra.get("pattern_messages", {}).get(pattern)
@@ -310,16 +326,18 @@ class _Explainer:
             return f"{name} {ctx.get('error', error['msg'])}"
         return f"{name}: {error['msg']}"
 
-    def _length_message(self, kind: str, name: str, value: str, ctx: dict[str, Any]) -> str:
+    def _length_message(self, kind: str, name: str, value: Any, ctx: dict[str, Any]) -> str:
+        length = value.length if isinstance(value, _Masked) else len(str(value))
         bounds = self.product.length_bounds(name)
         if bounds is not None:
             size = "short" if kind == "string_too_short" else "long"
-            count = f"{len(value)} character{'s' if len(value) != 1 else ''}"
-            return f"{name} '{value}' is too {size} ({count}; names are {bounds[0]} to {bounds[1]})"
+            count = f"{length} character{'s' if length != 1 else ''}"
+            shown = "" if isinstance(value, _Masked) else f" '{value}'"
+            return f"{name}{shown} is too {size} ({count}; names are {bounds[0]} to {bounds[1]})"
         if kind == "string_too_short":
             return f"{name} cannot be empty"
         limit = ctx.get("max_length")
-        return f"{name} is {len(value)} characters long; the API accepts at most {limit}"
+        return f"{name} is {length} characters long; the API accepts at most {limit}"
 
 
 def _models_under(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
@@ -345,7 +363,37 @@ def _model_types(annotation: Any) -> list[type[BaseModel]]:
     return []
 
 
+class _Masked:
+    """A secret value as problems show it: its type, never its text."""
+
+    def __init__(self, value: Any) -> None:
+        self.kind = _kind_of(value)
+        self.length = len(value) if isinstance(value, str) else 0
+
+    def __str__(self) -> str:
+        return "(secret)"
+
+    __repr__ = __str__
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = {
+        int: "a number",
+        float: "a number",
+        dt.date: "a date",
+        str: "a string",
+        list: "a list",
+        dict: "a mapping",
+        bytes: "binary data",
+    }
+    return next((v for t, v in kinds.items() if isinstance(value, t)), type(value).__name__)
+
+
 def _describe(value: Any) -> str:
+    if isinstance(value, _Masked):
+        return value.kind
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -381,3 +381,25 @@ def test_strings_are_not_booleans(text: str, spot: str) -> None:
     assert any(s.startswith(f"p.yaml:{spot}: ") and "expected true or false" in s for s in shown), (
         shown
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [("98765432109876543210", "a number"), ("2024-01-31", "a date"), ("yes", "a boolean")],
+)
+def test_a_secret_written_as_another_type_is_refused_without_its_value(
+    written: str, kind: str
+) -> None:
+    """A webhook token is secret: the problem says what is wrong, never the text."""
+    text = (
+        "version: 1\nprovider: abc\nwebhooks:\n  - name: Relay\n"
+        "    url: https://hooks.example.com/abc\n    events: [{type: FEEDBACK_CREATION}]\n"
+        f"    token: {written}\n"
+    )
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "s.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (7, 12)
+    assert problem.message == f"token: expected a string, got {kind}; put it in quotes"
+    assert written not in str(caught.value)
+    assert "2024" not in str(caught.value)
