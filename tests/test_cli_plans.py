@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from .conftest import EXAMPLE, Runner
 
 PRUNED = "version: 1\nprune: true\ncategories:\n  - name: Cat 0\n"
@@ -85,6 +87,20 @@ def test_an_update_threshold_refuses_mass_updates(
     )
     assert result.code == 1
     assert "updates 5 of 5 categories (100%), over --update-threshold 50" in result.err
+
+
+@pytest.mark.parametrize(
+    "option", ["--delete-threshold", "--update-threshold", "--deadline", "--run-deadline"]
+)
+def test_nan_is_refused_where_a_number_is_expected(
+    run: Runner, sandbox_url: str, write_spec: Callable[..., Path], option: str
+) -> None:
+    """NaN compares false with every bound: ``--delete-threshold nan`` passed the range and
+    turned the safeguard off."""
+    result = run("apply", write_spec(FIVE), "--auto-approve", option, "nan", "--url", sandbox_url)
+    assert result.code == 1
+    assert f"Invalid value for '{option}': 'nan' is not a number" in result.err
+    assert "Apply complete" not in result.out
 
 
 def test_plan_time_errors_are_located_in_the_spec(

@@ -19,6 +19,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_ERROR, ReconcilerError, SpecError
+from .options import Number
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -103,7 +104,7 @@ def url_option(f: F) -> F:
     ):
         f = click.option(
             name,
-            type=click.FloatRange(0, min_open=True),
+            type=Number(0, min_open=True),
             metavar="SECONDS",
             expose_value=False,
             callback=_deadline,

@@ -1,13 +1,29 @@
-"""The ``--portals`` options: light (click only), so ``reconciler --help`` stays fast."""
+"""Options and parameter types the commands share: light (click only), so ``reconciler
+--help`` stays fast."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Number(click.FloatRange):
+    """A :class:`click.FloatRange` that refuses ``nan``: NaN compares false with every bound,
+    so the range alone lets it through (``--delete-threshold nan`` would turn the safeguard
+    off)."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
 
 
 def portals_options(f: F) -> F:

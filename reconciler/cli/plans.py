@@ -12,7 +12,7 @@ import click
 
 from ..errors import EXIT_CHANGES, PlanError, ReconcilerError
 from .app import cli, console, load, portal_for, url_option, verbose_option
-from .options import portals_options
+from .options import Number, portals_options
 
 if TYPE_CHECKING:
     from ..loader import LoadedSpec
@@ -26,14 +26,14 @@ def threshold_options(f: F) -> F:
     """``--delete-threshold`` and ``--update-threshold``: plan shows what apply would refuse."""
     f = click.option(
         "--update-threshold",
-        type=click.FloatRange(0, 100),
+        type=Number(0, 100),
         default=None,
         metavar="PCT",
         help="Refuse plans updating more than PCT% of any kind that has at least 4 (default: off).",
     )(f)
     return click.option(
         "--delete-threshold",
-        type=click.FloatRange(0, 100),
+        type=Number(0, 100),
         default=25.0,
         show_default=True,
         metavar="PCT",

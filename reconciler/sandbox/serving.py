@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..cli.options import Number
 from ..errors import ReconcilerError
 from .faults import Faults
 from .reply import Answering
@@ -60,7 +61,7 @@ def serve_until_stopped(
 
 
 F = TypeVar("F", bound=Callable[..., Any])
-_RATE = click.FloatRange(0.0, 1.0)
+_RATE = Number(0.0, 1.0)
 
 
 def listen_options(port: int, db: Path, holds: str) -> Callable[[F], F]:
@@ -139,11 +140,11 @@ def fault_options(f: Callable[..., Any]) -> Callable[..., Any]:
                 help="Share of requests left unanswered (writes performed half of the time).",
             ),
             click.option(
-                "--timeout-delay", type=click.FloatRange(min=0.0), default=10.0,
+                "--timeout-delay", type=Number(min=0.0), default=10.0,
                 show_default=True, help="How long a timed-out request hangs, seconds.",
             ),
             click.option(
-                "--latency", type=click.FloatRange(0.0, 60.0), default=0.0,
+                "--latency", type=Number(0.0, 60.0), default=0.0,
                 help="Seconds every answer takes (a portal far away), e.g. 0.1.",
             ),
             click.option(

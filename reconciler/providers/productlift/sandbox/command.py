@@ -6,6 +6,7 @@ import secrets
 
 import click
 
+from ....cli.options import Number
 from ....errors import ReconcilerError
 from ....sandbox.faults import Faults
 from ....sandbox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW
@@ -35,7 +36,7 @@ def sandbox() -> None:
 )
 @click.option(
     "--window",
-    type=click.FloatRange(min=0.0, min_open=True),
+    type=Number(min=0.0, min_open=True),
     default=DEFAULT_WINDOW,
     show_default=True,
     help="Rate-limit window, seconds.",
