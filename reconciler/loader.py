@@ -137,6 +137,7 @@ def _validate(
         unread = interpolate(doc, os.environ if env is None else env, forbidden)
         doc.poisoned.update(pos for pos, _ in unread)  # reported once, as the variable's problem
         found += unread
+    found += _version_type(doc)
     product = _product(doc, filename)
     spec: Any = None
     try:
@@ -151,6 +152,17 @@ def _validate(
     if found or spec is None:
         raise SpecError(_problems(filename, found))
     return LoadedSpec(spec, filename, index, product)
+
+
+def _version_type(doc: Document) -> list[tuple[Pos, str]]:
+    """``version: true`` and ``version: 1.0`` equal 1 in Python, and pydantic's literal takes
+    them: refused here, as a later format's reader would read them differently."""
+    version = doc.data.get("version")
+    if isinstance(version, bool | float):
+        pos = doc.value_pos(doc.data, "version")
+        doc.poisoned.add(pos)
+        return [(pos, f"version must be the number 1, not {_describe(version)}")]
+    return []
 
 
 def _portal_url(doc: Document, spec: Any) -> list[tuple[Pos, str]]:

@@ -177,7 +177,7 @@ class _Checker:
             self.problem(doc.root, "a portals file is a mapping: version: 1 and portals: [...]")
             return ()
         self._unknown(data, TOP_KEYS)
-        if data.get("version") != 1:
+        if type(data.get("version")) is not int or data["version"] != 1:
             where = doc.value_pos(data, "version") if "version" in data else doc.root
             self.problem(where, "version: 1 is the only portals file format")
         items = data.get("portals")

@@ -403,3 +403,14 @@ def test_a_secret_written_as_another_type_is_refused_without_its_value(
     assert problem.message == f"token: expected a string, got {kind}; put it in quotes"
     assert written not in str(caught.value)
     assert "2024" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "described"), [("true", "true (a boolean)"), ("1.0", "the number 1.0")]
+)
+def test_a_version_equal_to_1_only_in_python_is_refused(written: str, described: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(f"version: {written}\ntags: [editor]\n", "s.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (1, 10)
+    assert problem.message == f"version must be the number 1, not {described}"

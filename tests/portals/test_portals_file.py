@@ -72,6 +72,13 @@ def test_a_file_that_is_not_a_portals_file_says_so(write: Write) -> None:
         (1, 10),
         (2, 10),
     ]
+    for version in ("true", "1.0"):  # equal to 1 in Python, not the number 1
+        found = problems(
+            write("portals.yaml", f"version: {version}\nportals: [{{name: a, spec: a}}]\n")
+        )
+        assert [(p[:2], p[2]) for p in found] == [
+            ((1, 10), "version: 1 is the only portals file format")
+        ]
 
 
 def test_choose_keeps_the_order_given_and_names_an_unknown_portal(write: Write) -> None:
