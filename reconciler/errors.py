@@ -115,7 +115,8 @@ class BadResponseError(ApiError):
 
 class PlanError(ReconcilerError):
     """The plan cannot be built from this spec and this portal. ``entries`` names the spec
-    entries at fault, as (kind, the name plans show), so the CLI can locate them."""
+    entries at fault, as (kind, the name plans show), so the CLI can locate them; a child
+    entry may be named by its own name only (a member's email: every group listing it)."""
 
     def __init__(
         self,

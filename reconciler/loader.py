@@ -52,6 +52,17 @@ class LoadedSpec:
         found = self.positions.get((kind, name))
         return found if found is not None else self.positions.get((kind, name.lower()))
 
+    def where_all(self, kind: str, name: str) -> list[tuple[int, int]]:
+        """Where the entry is (:meth:`where`); else, for a child entry named by its own name
+        only (a member's email), every entry of ``kind`` with that own name, in file order."""
+        found = self.where(kind, name)
+        if found is not None:
+            return [found]
+        tail = "/" + name.lower()
+        return sorted(
+            pos for (k, n), pos in self.positions.items() if k == kind and n.lower().endswith(tail)
+        )
+
 
 def suggest(word: str, choices: list[str]) -> str:
     """``"; did you mean 'x'?"`` when one of ``choices`` is close to ``word``, else ``""``."""

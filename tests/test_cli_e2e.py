@@ -187,7 +187,7 @@ def test_unknown_member_email_fails_before_any_write(
     )
     result = run("apply", spec, "--auto-approve", "--url", sandbox_url)
     assert result.code == 1
-    assert "nobody@example.com" in result.err
+    assert f"{spec}:6:34: member emails that are not portal users: nobody@example.com" in result.err
     with portal(sandbox_url) as client:
         assert data(client, "categories") == []
 

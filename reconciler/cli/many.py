@@ -109,10 +109,17 @@ def plan_one(entry: PortalEntry, fmt: str, limits: Thresholds | None = None) -> 
 
 
 def build(loaded: Any, portal: Any, limits: Thresholds | None) -> Plan:
+    """The portal's plan; a plan-time error about spec entries located in the file (base
+    or overlay) that set them."""
     from ..engine import build_plan
+    from ..errors import PlanError
     from ..plan import refusals
+    from .plans import raise_located
 
-    result = build_plan(loaded.spec, portal)
+    try:
+        result = build_plan(loaded.spec, portal)
+    except PlanError as error:
+        raise_located(error, loaded)
     if limits is None:
         return result
     return dataclasses.replace(result, refusals=tuple(refusals(result, limits)))
@@ -228,7 +235,7 @@ def report(outcome: Outcome) -> None:
     """A failed portal's error on stderr, as the CLI shows errors (secrets masked)."""
     error = outcome.error
     assert error is not None
-    click.secho(f"Error: [{outcome.name}] {scrub(error.message)}", fg="red", err=True)
+    click.secho(f"Error: [{outcome.name}] {outcome.message}", fg="red", err=True)
     if error.hint:
         click.echo(f"Hint: {scrub(error.hint)}", err=True)
 

@@ -88,15 +88,20 @@ def build(
 def raise_located(error: PlanError, loaded: LoadedSpec) -> Any:
     """A plan-time error about spec entries becomes located problems (and annotations)."""
     from ..errors import Problem
+    from ..spec_doc import file_of
 
-    spots = [(kind, name, loaded.where(kind, name)) for kind, name in error.entries]
-    located = [(kind, name, where) for kind, name, where in spots if where is not None]
-    if not located or len(located) != len(spots):
-        raise error
-    problems = [
-        Problem(loaded.path, line, col, f"{error.message.split(':', 1)[0]}: {name}")
-        for kind, name, (line, col) in located
+    spots = [
+        (name, where) for kind, name in error.entries for where in loaded.where_all(kind, name)
     ]
+    if not spots or {name for name, _ in spots} != {name for _, name in error.entries}:
+        raise error  # an entry the spec does not hold: the message says it all
+    what = error.message.split(":", 1)[0]
+    problems = sorted(
+        {
+            Problem(file_of(where, loaded.path), where[0], where[1], f"{what}: {name}")
+            for name, where in spots
+        }
+    )
     raise LocatedPlanError(problems, error) from None
 
 

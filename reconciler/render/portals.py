@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..plan import FORMAT_VERSION, Plan
 from ..spec_doc import file_of
-from . import render_github, render_markdown, render_text
+from . import render_github, render_markdown, render_problems_github, render_text
 from ._common import summary_phrase
 from .markdown import MAX_CHARS, code_span, escape
 
@@ -49,8 +49,12 @@ class Outcome:
 
     @property
     def message(self) -> str:
-        """The error as one string, secrets masked ("" when the portal did not fail)."""
-        return "" if self.error is None else scrub(self.error.message)
+        """The error as one string, secrets masked ("" when the portal did not fail): its
+        located problems (``FILE:LINE:COL: message`` lines) when it has them."""
+        if self.error is None:
+            return ""
+        problems = getattr(self.error, "problems", ())
+        return scrub("\n".join(map(str, problems)) if problems else self.error.message)
 
 
 def scrub(text: str) -> str:
@@ -169,7 +173,10 @@ def render_portals_markdown(outcomes: Sequence[Outcome]) -> str:
 def _github(outcome: Outcome) -> str:
     """A portal's annotations in a ``::group::``; each change in the file that set it."""
     lines = [f"::group::portal {outcome.name}"]
-    if outcome.plan is None or outcome.loaded is None or outcome.error is not None:
+    problems = getattr(outcome.error, "problems", ())
+    if problems:  # each at the line of the file that set it
+        lines.extend(scrub(render_problems_github(problems)).splitlines())
+    elif outcome.plan is None or outcome.loaded is None or outcome.error is not None:
         message = outcome.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         lines.append(f"::error title=Plan failed ({outcome.name})::{message}")
     else:

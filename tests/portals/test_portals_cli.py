@@ -252,6 +252,29 @@ def test_validate_reports_problems_in_the_overlay_that_made_them(
     assert "portal production" in result.out
 
 
+def test_plan_time_errors_point_at_the_overlay_that_set_the_entry(
+    run: Run, portals: Path, write: Write
+) -> None:
+    """A name the API refuses, and a member who is no portal user, are found only once the
+    portal is read: located in the overlay all the same, in text and as annotations."""
+    long_name = "C" * 61
+    write(
+        "staging.yaml",
+        f"categories:\n  - {{name: {long_name}}}\n"
+        "groups:\n  - {name: Beta, members: [zed@example.com]}\n",
+    )
+    overlay = portals.parent / "staging.yaml"
+    text = run("plan", "--portals", portals, "--portal", "staging")
+    assert text.code == 1
+    assert f"{overlay}:2:5: new category names must be 2 to 60 characters" in text.out
+    github = run("plan", "--portals", portals, "--portal", "staging", "--format", "github")
+    annotation = f"::error file={overlay},line=2,col=5::new category names"
+    assert any(line.startswith(annotation) for line in github.out.splitlines()), github.out
+    write("staging.yaml", "groups:\n  - {name: Beta, members: [zed@example.com]}\n")
+    text = run("plan", "--portals", portals, "--portal", "staging")
+    assert f"{overlay}:2:28: member emails that are not portal users: zed@example.com" in text.out
+
+
 def test_validate_show_prints_the_merged_spec_with_secrets_masked(
     run: Run, write: Write, monkeypatch: pytest.MonkeyPatch
 ) -> None:

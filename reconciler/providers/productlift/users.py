@@ -50,6 +50,7 @@ def resolve_users(
         raise PlanError(
             f"member emails that are not portal users: {', '.join(unknown)}",
             hint="invite them to the portal first, or remove them from the spec",
+            entries=[("membership", email) for email in unknown],
         )
 
 

@@ -241,6 +241,7 @@ class Reader:
                 f"member emails that are not portal users: {', '.join(unknown)}",
                 hint="users are never created: invite them to the portal first, or remove "
                 "them from the spec",
+                entries=[(kind, email) for email in unknown for kind in ("membership", "access")],
             )
 
     # -- what the portal cannot take -------------------------------------------------------

@@ -151,6 +151,9 @@ def test_unknown_member_emails_stop_the_plan_before_any_write(portal: Portal) ->
         portal.plan(spec)
     assert "ghost@example.com, nobody@example.com" in str(error.value)
     assert portal.write_requests() == 0
+    # named as members and forum access alike: the CLI locates whichever the spec holds
+    assert ("membership", "ghost@example.com") in error.value.entries
+    assert ("access", "ghost@example.com") in error.value.entries
 
 
 class _Recorder(httpx.BaseTransport):
