@@ -56,6 +56,7 @@ class _Run:
     nested: list[Change] = field(default_factory=list)
     deletes: dict[str, list[Change]] = field(default_factory=dict)
     partners: dict[str, dict[Ident, Resource | None]] = field(default_factory=dict)
+    renamed: dict[str, dict[str, str]] = field(default_factory=dict)  # of the kind at hand
 
 
 def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
@@ -66,6 +67,7 @@ def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
         wanted = desired.of(ks.name)
         if spellings:
             wanted = [_spelled_refs(spellings, d) for d in wanted]
+        run.renamed = _renamed_refs(run, ks)
         if ks.tree:
             match = match_tree(ks, wanted, live.of(ks.name))
             run.nested += _tree(run, ks, match)
@@ -162,10 +164,39 @@ def _spelled_refs(spellings: Mapping[str, _Spelling], d: Resource) -> Resource:
     return replace(d, attrs={**d.attrs, **fixes}) if fixes else d
 
 
+def _renamed_refs(run: _Run, ks: KindSchema) -> dict[str, dict[str, str]]:
+    """Per reference attribute of ``ks``: the referenced resources this plan renames, new
+    name → the portal's current one. A reference to one of them is unchanged (the portal
+    links it by id, and reads back the new name once the rename is made)."""
+    found: dict[str, dict[str, str]] = {}
+    for name, attr in ks.attrs.items():
+        partners = run.partners.get(attr.ref) if attr.ref is not None else None
+        if partners:
+            renamed = {
+                ident[-1]: p.own
+                for ident, p in partners.items()
+                if p is not None and len(ident) == 1 and p.own != ident[-1]
+            }
+            if renamed:
+                found[name] = renamed
+    return found
+
+
+def _as_compared(run: _Run, d: Resource) -> Mapping[str, Any]:
+    """``d``'s attributes as the portal's are compared with: a reference to a resource this
+    plan renames in its current name."""
+    attrs = d.attrs
+    for name, renamed in run.renamed.items():
+        value = attrs.get(name)
+        if isinstance(value, str) and value in renamed:
+            attrs = {**attrs, name: renamed[value]}
+    return attrs
+
+
 def _compare(run: _Run, ks: KindSchema, d: Resource, live: Resource) -> Change | None:
     """The update (or replace) that makes ``live`` what ``d`` says; None when equal."""
     run.out.ids[(ks.name, d.ident)] = _id(live)
-    changed = changed_attrs(live.attrs, d.attrs)
+    changed = changed_attrs(live.attrs, _as_compared(run, d) if run.renamed else d.attrs)
     if not changed:
         return None
     fixed = [k for k in changed if ks.attr(k).nature is Nature.FIXED]
