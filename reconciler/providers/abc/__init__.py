@@ -28,8 +28,11 @@ PUBLIC = ("ABC_API_KEY",)
 ADMIN = ("ABC_EMAIL", "ABC_PASSWORD")
 
 
-def needed_credentials(spec: Spec) -> list[str]:
-    """The key always; the admin's email and password when the spec's kinds need them."""
+def needed_credentials(spec: Spec | None) -> list[str]:
+    """The key always; the admin's email and password when the spec's kinds need them, and
+    for an export (``spec`` None), which reads every kind."""
+    if spec is None:
+        return [*PUBLIC, *ADMIN]
     return [*PUBLIC, *(ADMIN if needs_admin(desired_state(spec)) else ())]
 
 
@@ -73,7 +76,9 @@ PRODUCT = Product(
     sandbox_hint="reconciler sandbox serve --provider abc",
     extra={
         "pattern_messages": {
-            KEY_PATTERN: "{name} '{value}' must be lower-case letters, digits and _",
+            KEY_PATTERN: (
+                "{name} '{value}' must be letters A-Z a-z, digits and _ (the server's rule)"
+            ),
             TOKEN_PATTERN: (
                 "{name} must be empty or at least 16 of A-Z a-z 0-9 . _ - (the server's rule)"
             ),

@@ -6,7 +6,9 @@
   spec sets categories: only it shows an issue's category);
 - channels: the list (without fields), then ``GET channels/{id}`` for each channel the spec
   manages (every channel for export); the four system fields and AI fields are never listed;
-- webhooks: one list, tokens in clear (the token is a secret attribute: masked in outputs).
+- webhooks: one list, tokens in clear (the token is a secret attribute: masked in outputs);
+  the sandbox answers a seal of each token instead (:mod:`.tokens`), read as the spec's token
+  when it seals that one.
 
 The admin API is used only when the spec needs it (:func:`.desired.needs_admin`).
 
@@ -29,6 +31,7 @@ from ...state import Desired, Id, LiveState, Resource
 from .checks import check_fields, check_references
 from .client import SIGN_IN, admin_auth
 from .desired import events_form, needs_admin, options_form, project_of
+from .tokens import unseal
 
 FIRST_LIMIT = 1000  # categories asked for in the first request; more if totalItems says so
 PAGE = 1000
@@ -159,7 +162,12 @@ class Reader:
                 state.resources["field"] = self._fields(
                     pool, [c for c in state.of("channel") if desired.everything or c.own in wanted]
                 )
-                state.resources["webhook"] = self._hook_resources(hooks.result())
+                tokens = [
+                    w.attrs["token"]
+                    for w in desired.of("webhook")
+                    if isinstance(w.attrs.get("token"), str)
+                ]
+                state.resources["webhook"] = self._hook_resources(hooks.result(), tokens)
             else:
                 state.resources["issue"] = self._issue_resources(issues(), admin)
         check_references(desired, state)
@@ -315,8 +323,9 @@ class Reader:
         """Every webhook (as :meth:`read` reads them)."""
         return self._hook_resources(self.admin("GET", "webhooks"))
 
-    def _hook_resources(self, body: Any) -> list[Resource]:
-        found = []
+    def _hook_resources(self, body: Any, tokens: Iterable[str] = ()) -> list[Resource]:
+        """``tokens``: the spec's, which a sandbox's sealed token may stand for."""
+        known, found = tuple(tokens), []
         for item in self.items(body, "GET", self.admin_path("webhooks")):
             self.raw[("webhook", item["id"])] = item
             attrs = {
@@ -324,7 +333,7 @@ class Reader:
                 "url": item.get("url"),
                 "status": item.get("status"),
                 "events": events_form(_events(item.get("events"))),
-                "token": item.get("token"),
+                "token": unseal(item.get("token"), known),
             }
             found.append(Resource("webhook", (item["name"],), attrs, id=item["id"]))
         return found

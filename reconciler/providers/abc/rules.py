@@ -8,12 +8,14 @@ The same walk indexes where each entry was written, by the identity the plan sho
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ...spec_checks import Named, SpecRules, renamed_from_problems
 from ...spec_doc import Pos
-from .spec import RESERVED_KEYS, RESERVED_NAMES, WITH_CHANNELS
+from .spec import RESERVED_KEYS, RESERVED_NAMES, URL_PATTERN, WITH_CHANNELS
+from .urls import url_problem
 
 FLAT = (("categories", "category"), ("issues", "issue"), ("channels", "channel"))
 CHOICES = frozenset({"select", "multiSelect"})
@@ -31,6 +33,7 @@ class _Rules(SpecRules):
                 if singular == "channel":
                     self._fields(name, entry)
                 if singular == "webhook":
+                    self._url(entry)
                     self._events(entry)
 
     def _named(self, items: list[Any], singular: str) -> list[Named]:
@@ -56,7 +59,7 @@ class _Rules(SpecRules):
             key = self._text(item, "key")
             name = self._text(item, "name")
             if key is not None:
-                if key[0].lower() in RESERVED_KEYS:
+                if key[0] in RESERVED_KEYS:
                     self._problem(key[1], f"field key '{key[0]}' is reserved by the server")
                 elif key[0] in keys:
                     first = keys[key[0]][0]
@@ -93,6 +96,17 @@ class _Rules(SpecRules):
                 if found[0] in seen:
                     self._problem(found[1], f"option {attr} '{found[0]}' listed twice")
                 seen.add(found[0])
+
+    def _url(self, entry: dict[str, Any]) -> None:
+        """A URL the server's own check (class-validator's isURL) refuses: a 400 at apply
+        otherwise. One the pattern already refuses is reported once, by the model."""
+        found = self._text(entry, "url")
+        if found is None or not re.fullmatch(URL_PATTERN, found[0]):
+            return
+        why = url_problem(found[0])
+        if why is not None:
+            message = f"webhook url '{found[0]}' would be refused by the server: {why}"
+            self._problem(found[1], message)
 
     def _events(self, entry: dict[str, Any]) -> None:
         seen: set[str] = set()

@@ -3,9 +3,10 @@
 Frozen, unknown keys refused. An attribute left out is not managed; ``null`` clears it where
 the API allows (told apart with ``model_fields_set``: :func:`managed`). The limits are the
 server's own: category names 1-255 characters, issue names 1-30 and descriptions up to 50,
-channel names 1-20 and descriptions up to 50, field keys ``^[a-z0-9_]+$`` (the server compares
-them letter case aside, so the provider keeps them lower-case) and names up to 255, webhook
-tokens 16 or more of ``[A-Za-z0-9._-]`` (or empty). Cross-entry rules are in :mod:`.rules`.
+channel names 1-20 and descriptions up to 50, field keys of ASCII letters (either case),
+digits and ``_`` (the server's ``/^[a-z0-9_]+$/i``, so that any key it holds can be exported)
+and names up to 255, webhook tokens 16 or more of ``[A-Za-z0-9._-]`` (or empty). Cross-entry
+rules are in :mod:`.rules`; webhook URLs are checked there as the server checks them.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstrai
 from pydantic import Tag as Case
 
 KINDS = ("categories", "issues", "channels", "fields", "webhooks")
-KEY_PATTERN = r"^[a-z0-9_]+$"
+KEY_PATTERN = r"^[A-Za-z0-9_]+$"
 TOKEN_PATTERN = r"^(?:|[A-Za-z0-9._-]{16,})$"
 URL_PATTERN = r"^https?://[^\s/?#]+(?:[/?#]\S*)?$"
 STATUSES = ("INIT", "ON_REVIEW", "IN_PROGRESS", "RESOLVED", "PENDING")
 FORMATS = ("text", "keyword", "number", "select", "multiSelect", "date", "images")
 EVENT_TYPES = ("FEEDBACK_CREATION", "ISSUE_CREATION", "ISSUE_STATUS_CHANGE", "ISSUE_ADDITION")
 WITH_CHANNELS = frozenset({"FEEDBACK_CREATION", "ISSUE_ADDITION"})
-RESERVED_KEYS = frozenset({"id", "ids", "issues", "issueids", "createdat", "updatedat"})
+RESERVED_KEYS = frozenset({"id", "ids", "issues", "issueIds", "createdAt", "updatedAt"})
 RESERVED_NAMES = frozenset({"ID", "Created", "Updated", "Issue"})
 
 CategoryName = Annotated[str, StringConstraints(min_length=1, max_length=255)]

@@ -10,6 +10,7 @@ import pytest
 from reconciler.providers.abc.sandbox import AbcSandbox
 
 from .helpers import API_KEY, PASSWORD, WAYS, FakeClock, bearer, connect, sign_in
+from .world import World
 
 
 @pytest.fixture
@@ -45,3 +46,11 @@ def admin(box: AbcSandbox) -> Iterator[httpx.Client]:
         client.headers["x-api-key"] = API_KEY
         client.headers.update(bearer(sign_in(client)["accessToken"]))
         yield client
+
+
+@pytest.fixture
+def world(box: AbcSandbox) -> Iterator[World]:
+    """A provider on the sandbox, as the engine tests drive it."""
+    w = World(box)
+    yield w
+    w.portal.close()

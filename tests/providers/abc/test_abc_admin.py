@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from reconciler.providers.abc.tokens import unseal
+
 from .helpers import FakeClock, bearer, field, sign_in
 
 CHANNELS = "/api/admin/projects/1/channels"
@@ -134,7 +136,9 @@ def test_webhook_lifecycle(admin: httpx.Client) -> None:
     id_ = created.json()["id"]
     listed = admin.get(HOOKS).json()
     assert set(listed) == {"items"}
-    assert listed["items"][0]["token"] == "a" * 16
+    sealed = listed["items"][0]["token"]  # the server answers it in clear: the sandbox, sealed
+    assert sealed != "a" * 16
+    assert unseal(sealed, ["b" * 16, "a" * 16]) == "a" * 16
     assert listed["items"][0]["events"][0]["channels"][0]["name"] == "Web"
     one = admin.get(f"{HOOKS}/{id_}").json()
     assert isinstance(one, list)
@@ -142,6 +146,10 @@ def test_webhook_lifecycle(admin: httpx.Client) -> None:
     assert admin.get(f"{HOOKS}/999").json() == []
     assert admin.post(HOOKS, json=_hook()).json()["code"] == "WebhookAlreadyExists"
     assert admin.post(HOOKS, json=_hook("relay")).status_code == 201  # exact names
+    admin.put(f"{HOOKS}/{id_}", json=_hook(events=events, token=sealed))
+    assert admin.get(f"{HOOKS}/{id_}").json()[0]["token"] == sealed  # sent back: kept
+    admin.put(f"{HOOKS}/{id_}", json=_hook(events=events, token="b" * 16))
+    assert unseal(admin.get(f"{HOOKS}/{id_}").json()[0]["token"], ["b" * 16]) == "b" * 16
     put = admin.put(f"{HOOKS}/{id_}", json=_hook("Renamed", status="INACTIVE", token=None))
     assert (put.status_code, put.json()) == (200, {"id": id_})
     after = admin.get(f"{HOOKS}/{id_}").json()[0]

@@ -9,6 +9,7 @@ import pytest
 
 from reconciler.providers.abc.sandbox import DEFAULT_DB, AbcSandbox
 from reconciler.providers.abc.sandbox.serve import banner, open_sandbox
+from reconciler.providers.abc.tokens import unseal
 from reconciler.sandbox.faults import Faults
 
 from .helpers import API_KEY, PASSWORD, connect, sign_in
@@ -67,6 +68,21 @@ def test_given_credentials_are_never_shown_nor_stored_in_clear(tmp_path: Path) -
     stored = _file_bytes(db)
     for secret in (API_KEY, PASSWORD, made_up, tokens["accessToken"], tokens["refreshToken"]):
         assert secret.encode() not in stored
+
+
+def test_a_token_an_older_sandbox_stored_in_clear_is_sealed_on_open(tmp_path: Path) -> None:
+    db, token = tmp_path / "abc.db", "older-clear-token-0123"
+    with AbcSandbox(db, api_key=API_KEY, password=PASSWORD) as box, box.store.transaction():
+        now = box.store.stamp()
+        row = {"project_id": 1, "name": "Old", "url": "https://hooks.example.com/x"}
+        box.store.insert(
+            "webhooks",
+            {**row, "token": token, "status": "ACTIVE", "created_at": now, "updated_at": now},
+        )
+    assert token.encode() in _file_bytes(db)
+    with AbcSandbox(db, api_key=API_KEY, password=PASSWORD) as box:
+        assert unseal(box.store.all("SELECT token FROM webhooks")[0]["token"], [token]) == token
+    assert token.encode() not in _file_bytes(db)
 
 
 def test_serve_banner_prints_made_up_values(tmp_path: Path) -> None:

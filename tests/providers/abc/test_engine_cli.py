@@ -75,6 +75,50 @@ def test_example_applies_then_plans_empty_over_http(run: Runner, served: dict[st
     assert run("plan", "changed.yaml", "--detailed-exitcode", env=served).code == 2
 
 
+def test_export_over_http_reads_everything_and_plans_empty(
+    run: Runner, served: dict[str, str], tmp_path: Path
+) -> None:
+    """``export`` has no spec: it needs the admin credentials too (it once crashed asking
+    which ones the missing spec needs)."""
+    assert run("apply", EXAMPLE, "--auto-approve", env=served).code == 0
+    exported = run("export", "--provider", "abc", "--out", "exported.yaml", env=served)
+    assert exported.code == 0, exported.err
+    text = Path("exported.yaml").read_text(encoding="utf-8")
+    assert "name: Slack relay" in text
+    assert "key: severity" in text
+    assert TOKEN not in text
+    assert run("plan", "exported.yaml", "--detailed-exitcode", env=served).code == 0
+    assert TOKEN.encode() not in _file_bytes(tmp_path / "served.db")
+
+
+def test_export_names_the_credentials_it_lacks(run: Runner) -> None:
+    env = {"ABC_URL": "http://127.0.0.1:9", "ABC_API_KEY": "SOMEKEY0123456789"}
+    result = run("export", "--provider", "abc", env=env)
+    assert result.code == 1
+    assert "ABC_EMAIL and ABC_PASSWORD are not set" in result.err
+    assert "could not reach" not in result.err
+
+
+def test_the_webhook_token_is_nowhere_in_the_sandbox_file(run: Runner) -> None:
+    assert run("apply", EXAMPLE, "--auto-approve").code == 0
+    assert run("plan", EXAMPLE, "--detailed-exitcode").code == 0
+    stored = _file_bytes(Path(".reconciler") / "abc-sandbox.db")
+    assert b"SQLite format 3" in stored
+    assert TOKEN.encode() not in stored
+    changed = EXAMPLE.read_text(encoding="utf-8").replace("${ABC_WEBHOOK_TOKEN}", "${OTHER}")
+    Path("changed.yaml").write_text(changed, encoding="utf-8")
+    other = {"OTHER": "another-webhook-token-0002"}
+    assert run("plan", "changed.yaml", "--detailed-exitcode", env=other).code == 2
+    assert run("apply", "changed.yaml", "--auto-approve", env=other).code == 0
+    assert run("plan", "changed.yaml", "--detailed-exitcode", env=other).code == 0
+    assert b"another-webhook-token" not in _file_bytes(Path(".reconciler") / "abc-sandbox.db")
+
+
+def _file_bytes(db: Path) -> bytes:
+    """The database and its journals, as they are on disk."""
+    return b"".join(p.read_bytes() for p in sorted(db.parent.glob(db.name + "*")))
+
+
 def test_a_wrong_key_is_one_line_with_a_hint(run: Runner, served: dict[str, str]) -> None:
     result = run("plan", EXAMPLE, env={**served, "ABC_API_KEY": "NOT-THE-KEY-0000"})
     assert result.code == 1

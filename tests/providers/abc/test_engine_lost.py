@@ -3,24 +3,14 @@ an access token that expires mid-apply."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from reconciler.engine import Applied
-from reconciler.providers.abc.sandbox import AbcSandbox
 
 from .helpers import FakeClock
 from .world import BASE, LoseWrites, World, edit
-
-
-@pytest.fixture
-def world(box: AbcSandbox) -> Iterator[World]:
-    w = World(box)
-    yield w
-    w.portal.close()
-
 
 CREATES: list[tuple[str, dict[str, Any], str]] = [
     ("category", {"categories": [{"name": "Bug"}]}, "categories"),

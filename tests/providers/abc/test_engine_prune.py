@@ -3,22 +3,18 @@ deactivated, never deleted)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from reconciler.providers.abc.sandbox import AbcSandbox
 
 from .world import BASE, World, changes, edit
 
 
 @pytest.fixture
-def world(box: AbcSandbox) -> Iterator[World]:
-    w = World(box)
-    w.converge(BASE)
-    yield w
-    w.portal.close()
+def world(world: World) -> World:
+    """The conftest's world, with BASE applied."""
+    world.converge(BASE)
+    return world
 
 
 EMPTY: dict[str, list[Any]] = {"categories": [], "issues": [], "channels": [], "webhooks": []}

@@ -19,6 +19,11 @@ def problems(kinds: dict[str, Any]) -> list[str]:
     return [f"{p.line}:{p.message}" for p in caught.value.problems]
 
 
+def one_field(key: str, name: str) -> dict[str, Any]:
+    """A spec with a channel holding one text field."""
+    return {"channels": [{"name": "Web", "fields": [{"key": key, "name": name, "format": "text"}]}]}
+
+
 def test_a_valid_spec_loads_as_abc() -> None:
     loaded = parse_spec(spec_text({"categories": [{"name": "Bug"}]}), "abc.yaml")
     assert loaded.product is PRODUCT
@@ -32,30 +37,11 @@ def test_a_valid_spec_loads_as_abc() -> None:
         ({"categories": [{"name": "Bug"}, {"name": "Bug"}]}, "duplicate category 'Bug'"),
         ({"issues": [{"name": "x" * 31}]}, "at most 30"),
         ({"issues": [{"name": "Crash", "status": "DONE"}]}, "status"),
-        (
-            {
-                "channels": [
-                    {"name": "Web", "fields": [{"key": "Body", "name": "B", "format": "text"}]}
-                ]
-            },
-            "lower-case",
-        ),
-        (
-            {
-                "channels": [
-                    {"name": "Web", "fields": [{"key": "ids", "name": "B", "format": "text"}]}
-                ]
-            },
-            "reserved",
-        ),
-        (
-            {
-                "channels": [
-                    {"name": "Web", "fields": [{"key": "a", "name": "Created", "format": "text"}]}
-                ]
-            },
-            "reserved",
-        ),
+        (one_field("my-key", "B"), "'my-key' must be letters A-Z a-z, digits and _"),
+        (one_field("clé", "B"), "must be letters A-Z a-z"),
+        (one_field("createdAt", "B"), "reserved"),
+        (one_field("ids", "B"), "reserved"),
+        (one_field("a", "Created"), "reserved"),
         (
             {
                 "channels": [
@@ -127,6 +113,14 @@ def test_names_differing_in_case_may_both_stand() -> None:
     assert len(parse_spec(spec_text(kinds), "abc.yaml").spec.categories) == 2
 
 
+@pytest.mark.parametrize("key", ["UPPER_key", "Body", "ID", "issueids", "CreatedAt", "x_1"])
+def test_field_keys_are_what_the_server_accepts(key: str) -> None:
+    """The server's rule is ``/^[a-z0-9_]+$/i`` and its reserved keys compare exactly."""
+    fields = [{"key": key, "name": "B", "format": "text"}]
+    loaded = parse_spec(spec_text({"channels": [{"name": "Web", "fields": fields}]}), "a.yaml")
+    assert loaded.where("field", f"Web/{key}") is not None
+
+
 def test_needed_credentials_follow_the_kinds() -> None:
     def needed(kinds: dict[str, Any]) -> list[str]:
         return list(PRODUCT.needed_credentials(parse_spec(spec_text(kinds), "a.yaml").spec))
@@ -138,3 +132,8 @@ def test_needed_credentials_follow_the_kinds() -> None:
     assert needed({"issues": [{"name": "Crash", "category": None}]}) == admin
     assert needed({"channels": [{"name": "Web"}]}) == admin
     assert needed({"prune": {"webhooks": True}}) == admin
+
+
+def test_export_needs_every_credential() -> None:
+    """``export`` has no spec (None) and reads every kind."""
+    assert PRODUCT.needed_credentials(None) == ["ABC_API_KEY", "ABC_EMAIL", "ABC_PASSWORD"]

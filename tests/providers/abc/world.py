@@ -21,6 +21,7 @@ from reconciler.providers.abc import Abc
 from reconciler.providers.abc.client import public_client
 from reconciler.providers.abc.reading import Credentials
 from reconciler.providers.abc.sandbox import ADMIN_EMAIL, AbcSandbox
+from reconciler.providers.abc.tokens import unseal
 from reconciler.sandbox.faults import WRITE_METHODS, Decision, Fault
 
 from .helpers import API_KEY, PASSWORD, bearer, connect, sign_in
@@ -103,6 +104,11 @@ class World:
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.box.store.all(f"SELECT * FROM {table} ORDER BY rowid")]
+
+
+def sealed(stored: Any, token: str) -> bool:
+    """Whether the sandbox stored ``token`` as it must: sealed, never in clear."""
+    return bool(stored != token and unseal(stored, [token]) == token)
 
 
 def changes(plan: Plan) -> list[tuple[str, str, str]]:

@@ -6,7 +6,9 @@ Names compare exactly (SQLite's BINARY collation, as the server's ``utf8mb4_bin`
 Secrets: API keys and the admin password are stored hashed. Only values the sandbox made up
 itself are also kept in clear in the ``meta`` table (``made_up:*``), so that ``serve`` can
 print them again after a restart; a key or password the caller passed in is never written in
-clear (and replaces any made-up one). The JWT signing secret is never stored.
+clear (and replaces any made-up one). The JWT signing secret is never stored. Webhook tokens
+are stored sealed (a salted digest, :mod:`..tokens`); a file written before that has its
+clear tokens sealed when it is opened.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from ....sandbox.sqlite import MEMORY as MEMORY
 from ....sandbox.sqlite import SqliteStore
+from ..tokens import is_seal, seal
 from . import keys
 
 DEFAULT_DB = Path(".reconciler") / "abc-sandbox.db"
@@ -102,6 +105,7 @@ class Store(SqliteStore):
                 self._seed()
             elif version != SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"unknown schema version {version}")
+            self._seal_tokens()
 
     def _seed(self) -> None:
         for statement in DDL.split(";"):
@@ -121,6 +125,13 @@ class Store(SqliteStore):
             )
         self.insert("users", {"id": 1, "email": ADMIN_EMAIL, "password_hash": None})
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _seal_tokens(self) -> None:
+        """Seal the webhook tokens an older sandbox stored in clear (secure_delete wipes
+        the old values)."""
+        for row in self.all("SELECT id, token FROM webhooks WHERE token != ''"):
+            if not is_seal(row["token"]):
+                self.update("webhooks", row["id"], {"token": seal(row["token"])})
 
     def stamp(self) -> str:
         """Now as the server prints it (ISO, milliseconds, ``Z``); strictly increasing."""

@@ -1,11 +1,16 @@
 """Webhooks (admin API).
 
-The list is ``{items}``, not paginated, in id order; each webhook carries its ``token`` in clear
-and its events with full channel objects. ``GET`` by id answers an array (``[]`` when missing)
+The list is ``{items}``, not paginated, in id order; each webhook carries its ``token`` and
+its events with full channel objects. ``GET`` by id answers an array (``[]`` when missing)
 and, like ``PUT`` and ``DELETE``, looks the webhook up by id alone. ``url`` must pass
-class-validator's ``isURL`` (a host with a top-level domain, or an IP: ``localhost`` fails).
-``FEEDBACK_CREATION`` and ``ISSUE_ADDITION`` need existing channel ids (any project's, as on the
-server), ``ISSUE_CREATION`` and ``ISSUE_STATUS_CHANGE`` none.
+class-validator's ``isURL`` (the provider's ``urls.py``, shared with the spec check: a host
+with a top-level domain, or an IP: ``localhost`` fails). ``FEEDBACK_CREATION`` and
+``ISSUE_ADDITION`` need existing channel ids (any project's, as on the server),
+``ISSUE_CREATION`` and ``ISSUE_STATUS_CHANGE`` none.
+
+Where the server keeps and answers the token in clear, the sandbox keeps and answers its seal
+(a salted digest: the provider's ``tokens.py``), so no token reaches the sandbox file; a
+``PUT`` that sends the seal back keeps the token, as the server keeps a token sent back.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..tokens import seal
+from ..urls import is_url
 from .call import Answer, Call, webhook_not_found
 from .channels import channel_json
 from .errors import Check, coded, plain, server_error
@@ -21,34 +28,11 @@ from .store import Row
 EVENT_TYPES = ("FEEDBACK_CREATION", "ISSUE_CREATION", "ISSUE_STATUS_CHANGE", "ISSUE_ADDITION")
 _WITH_CHANNELS = ("FEEDBACK_CREATION", "ISSUE_ADDITION")
 _STATUSES = ("ACTIVE", "INACTIVE")
-_URL = re.compile(
-    r"(?:(?:https?|ftp)://)?(?:[^\s/@]+@)?(?P<host>[^\s/:?#]+)(?::\d{1,5})?(?:[/?#]\S*)?",
-    re.IGNORECASE,
-)
-_IPV4 = re.compile(r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}")
-_LABEL = re.compile(r"[a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?", re.I)
-_TLD = re.compile(r"([a-z\u00a1-\uffff]{2,}|xn--[a-z0-9-]{2,})", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9._-]+")
 TOKEN_MESSAGE = (
     "Token must be at least 16 characters long and contain only alphanumeric characters, "
     "dots, hyphens, and underscores."
 )
-
-
-def is_url(text: str) -> bool:
-    """class-validator's ``isURL`` with its defaults, for the hosts that matter here."""
-    found = _URL.fullmatch(text)
-    if found is None:
-        return False
-    host = found.group("host")
-    if _IPV4.fullmatch(host):
-        return True
-    labels = host.rstrip(".").split(".")
-    return (
-        len(labels) >= 2
-        and all(_LABEL.fullmatch(label) for label in labels)
-        and _TLD.fullmatch(labels[-1]) is not None
-    )
 
 
 def _check(call: Call) -> list[dict[str, Any]]:
@@ -119,6 +103,14 @@ def _save_events(call: Call, webhook_id: int, events: list[dict[str, Any]]) -> N
             call.store.insert("event_channels", {"event_id": event_id, "channel_id": channel_id})
 
 
+def _kept(token: Any, stored: str | None = None) -> Any:
+    """What the file keeps of a token sent: its seal (null and ``""`` as they are); the seal
+    already stored when the token sent is that seal."""
+    if not token or token == stored:
+        return token
+    return seal(token)
+
+
 def create_webhook(call: Call) -> Answer:
     events = _check(call)
     _taken(call, call.body["name"])
@@ -131,7 +123,7 @@ def create_webhook(call: Call) -> Answer:
             "project_id": call.project,
             "name": body["name"],
             "url": body["url"],
-            "token": body.get("token"),
+            "token": _kept(body.get("token")),
             "status": body["status"],
             "created_at": now,
             "updated_at": now,
@@ -151,7 +143,7 @@ def update_webhook(call: Call) -> Answer:
     values = {
         "name": body["name"],
         "url": body["url"],
-        "token": body.get("token"),
+        "token": _kept(body.get("token"), row["token"]),
         "status": body["status"],
         "updated_at": call.store.stamp(),
     }
