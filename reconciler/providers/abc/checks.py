@@ -18,28 +18,40 @@ from ...state import Desired, Id, LiveState
 
 
 def check_references(desired: Desired, live: LiveState) -> None:
-    categories = {r.own for r in (*desired.of("category"), *live.of("category"))}
-    unknown = sorted(
-        {
-            f"issue '{i.own}': category '{i.attrs['category']}'"
-            for i in desired.of("issue")
-            if i.attrs.get("category") is not None and i.attrs["category"] not in categories
-        }
-    )
-    channels = {r.own for r in (*desired.of("channel"), *live.of("channel"))}
-    unknown += sorted(
-        {
-            f"webhook '{w.own}': channel '{name}'"
-            for w in desired.of("webhook")
-            for event in w.attrs.get("events") or ()
-            for name in event["channels"]
-            if name not in channels
-        }
-    )
+    """Every category an issue names and channel a webhook names is in the spec, or in the
+    project and not pruned (a pruned one is deleted while the reference stays: the apply
+    would leave the issue without its category and the next plan failing)."""
+    named = [
+        (f"issue '{i.own}'", "category", i.attrs["category"])
+        for i in desired.of("issue")
+        if i.attrs.get("category") is not None
+    ]
+    named += [
+        (f"webhook '{w.own}'", "channel", name)
+        for w in desired.of("webhook")
+        for event in w.attrs.get("events") or ()
+        for name in event["channels"]
+    ]
+    spec = {kind: {r.own for r in desired.of(kind)} for kind in ("category", "channel")}
+    held = {kind: {r.own for r in live.of(kind)} for kind in ("category", "channel")}
+    unknown: set[str] = set()
+    pruned: set[str] = set()
+    for where, kind, name in named:
+        if name in spec[kind]:
+            continue
+        if name not in held[kind]:
+            unknown.add(f"{where}: {kind} '{name}'")
+        elif kind in desired.prune:
+            pruned.add(f"{where}: {kind} '{name}'")
     if unknown:
         raise PlanError(
-            "names that are neither in the spec nor in the project: " + "; ".join(unknown),
+            "names that are neither in the spec nor in the project: " + "; ".join(sorted(unknown)),
             hint="names compare exactly (letter case included); add them to the spec or fix them",
+        )
+    if pruned:
+        raise PlanError(
+            "names that prune would delete: " + "; ".join(sorted(pruned)),
+            hint="list them in the spec to keep them, or stop naming them",
         )
 
 

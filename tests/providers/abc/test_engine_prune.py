@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from reconciler.errors import PlanError
+
 from .world import BASE, World, changes, edit
 
 
@@ -73,3 +75,17 @@ def test_deleting_a_category_leaves_its_issues_uncategorised(world: World) -> No
         ("delete", "category", "Payments"),
     ]
     assert world.rows("issues")[0]["category_id"] is None
+
+
+def test_prune_never_deletes_what_the_spec_still_names(world: World) -> None:
+    """An issue's category and a webhook's channel left out of the spec but still named: the
+    apply would delete them under their references, and the next plan fail. Refused at plan
+    time, before any write; without prune they are the project's and may be named."""
+    kept = {**BASE, "categories": [], "channels": []}
+    assert world.plan(kept).changes == ()  # unmanaged, and named: fine
+    with pytest.raises(PlanError) as refused:
+        world.plan({**kept, "prune": {"categories": True, "channels": True}})
+    assert refused.value.message == (
+        "names that prune would delete: issue 'Card declined': category 'Payments'; "
+        "webhook 'Relay': channel 'Web'"
+    )
