@@ -99,9 +99,62 @@ def _channel_problems(
         for f in existing
     ]
     final += [str(w.attrs.get("name")) for key, w in wanted.items() if key not in keys]
-    problems += [
+    duplicates = [
         f"channel '{channel}': two fields would be named '{name}'"
         for name, count in sorted(Counter(final).items())
         if count > 1
     ]
+    return problems + (duplicates or _passing_names(channel, existing, wanted))
+
+
+def _passing_names(
+    channel: str, existing: list[dict[str, Any]], wanted: Mapping[str, Any]
+) -> list[str]:
+    """Fields that take a name another field holds until its own rename later in the apply
+    (the writes go in spec order, one field each): the server refuses the step between, even
+    though the end state is fine. Two fields that trade names need an unused name between."""
+    holder = {str(f.get("name")): str(f["key"]) for f in existing}  # name → key, as applied
+    name_of = {str(f["key"]): str(f.get("name")) for f in existing}
+    wanted_names = {key: w.attrs.get("name") for key, w in wanted.items()}
+    problems: list[str] = []
+    for key, new in wanted_names.items():
+        if new is None or name_of.get(key) == new:
+            continue
+        other = holder.get(new)
+        if other is not None and other != key:
+            if _comes_back(key, holder, name_of, wanted_names):
+                if any(f"'{other}' and '{key}'" in p for p in problems):
+                    continue  # the same trade, seen from its other side
+                problems.append(
+                    f"channel '{channel}': fields '{key}' and '{other}' trade names (rename "
+                    "one to an unused name first, apply, then finish)"
+                )
+            else:
+                problems.append(
+                    f"channel '{channel}': field '{key}' takes the name '{new}' that field "
+                    f"'{other}' holds until it is renamed after it (list '{other}' first)"
+                )
+            continue
+        holder.pop(name_of.get(key, ""), None)
+        holder[new], name_of[key] = key, new
     return problems
+
+
+def _comes_back(
+    key: str, holder: Mapping[str, str], name_of: Mapping[str, str], wanted: Mapping[str, Any]
+) -> bool:
+    """Whether the renames from ``key`` on (its new name's holder's, and so on) end in the
+    name ``key`` holds: a cycle, which no order of the writes untangles."""
+    start, here, seen = name_of.get(key), key, set()
+    while here not in seen:
+        seen.add(here)
+        new = wanted.get(here)
+        if new is None or new == name_of.get(here):
+            return False
+        if here != key and new == start:
+            return True
+        following = holder.get(new)
+        if following is None:
+            return False
+        here = following
+    return False

@@ -117,6 +117,37 @@ def test_a_new_field_named_like_another_is_refused_before_any_write(world: World
         world.plan(edit(channels=[{"name": "Web", "fields": fields}]))
 
 
+def test_fields_that_pass_names_between_them_go_in_an_order_that_works(world: World) -> None:
+    """One field takes the name another gives up: fine when the other comes first in the
+    spec (the writes go in spec order); refused when it comes after, or when the two trade
+    names (the server refuses two fields of one name even between two writes)."""
+    severity, message = WEB_FIELDS[1], WEB_FIELDS[0]
+    ahead = [{**severity, "name": "Level"}, {**message, "name": "Severity"}]
+    behind = [{**message, "name": "Severity"}, {**severity, "name": "Level"}]
+    traded = [{**message, "name": "Severity"}, {**severity, "name": "Message"}]
+    with pytest.raises(PlanError) as refused:
+        world.plan(edit(channels=[{"name": "Web", "fields": behind}]))
+    assert refused.value.message.endswith(
+        "channel 'Web': field 'message' takes the name 'Severity' that field 'severity' holds "
+        "until it is renamed after it (list 'severity' first)"
+    )
+    with pytest.raises(PlanError) as refused:
+        world.plan(edit(channels=[{"name": "Web", "fields": traded}]))
+    assert refused.value.message.count("trade names") == 1
+    assert "fields 'message' and 'severity' trade names" in refused.value.message
+    plan = world.converge(edit(channels=[{"name": "Web", "fields": ahead}]))
+    assert changes(plan) == [
+        ("update", "field", "Web/severity"),
+        ("update", "field", "Web/message"),
+    ]
+    assert {
+        r["key"]: r["name"] for r in world.rows("fields") if r["key"] in ("message", "severity")
+    } == {
+        "message": "Severity",
+        "severity": "Level",
+    }
+
+
 def test_webhook_update_sends_the_whole_webhook(world: World) -> None:
     hook = {
         "name": "Relay",

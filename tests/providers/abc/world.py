@@ -115,7 +115,7 @@ def changes(plan: Plan) -> list[tuple[str, str, str]]:
     return [(c.action.value, c.kind, c.name) for c in plan.changes]
 
 
-WEB_FIELDS = [
+WEB_FIELDS: list[dict[str, Any]] = [
     {"key": "message", "name": "Message", "format": "text"},
     {
         "key": "severity",
