@@ -167,7 +167,8 @@ class Reader:
                     for w in desired.of("webhook")
                     if isinstance(w.attrs.get("token"), str)
                 ]
-                state.resources["webhook"] = self._hook_resources(hooks.result(), tokens)
+                renamed = _renamed_channels(desired, state.of("channel"))
+                state.resources["webhook"] = self._hook_resources(hooks.result(), tokens, renamed)
             else:
                 state.resources["issue"] = self._issue_resources(issues(), admin)
         check_references(desired, state)
@@ -323,8 +324,11 @@ class Reader:
         """Every webhook (as :meth:`read` reads them)."""
         return self._hook_resources(self.admin("GET", "webhooks"))
 
-    def _hook_resources(self, body: Any, tokens: Iterable[str] = ()) -> list[Resource]:
-        """``tokens``: the spec's, which a sandbox's sealed token may stand for."""
+    def _hook_resources(
+        self, body: Any, tokens: Iterable[str] = (), renamed: Mapping[str, str] | None = None
+    ) -> list[Resource]:
+        """``tokens``: the spec's, which a sandbox's sealed token may stand for; ``renamed``:
+        the channels the plan renames, current name → new (see :func:`_renamed_channels`)."""
         known, found = tuple(tokens), []
         for item in self.items(body, "GET", self.admin_path("webhooks")):
             self.raw[("webhook", item["id"])] = item
@@ -332,7 +336,7 @@ class Reader:
                 "name": item["name"],
                 "url": item.get("url"),
                 "status": item.get("status"),
-                "events": events_form(_events(item.get("events"))),
+                "events": events_form(_events(item.get("events"), renamed or {})),
                 "token": unseal(item.get("token"), known),
             }
             found.append(Resource("webhook", (item["name"],), attrs, id=item["id"]))
@@ -354,13 +358,32 @@ def _options(raw: Any) -> list[dict[str, Any]]:
     return [o for o in raw if isinstance(o, dict) and "key" in o and "name" in o]
 
 
-def _events(raw: Any) -> list[dict[str, Any]]:
+def _renamed_channels(desired: Desired, channels: Iterable[Resource]) -> dict[str, str]:
+    """The channels the plan renames, current name → the spec's (by ``renamed_from``, as the
+    engine follows it: only when no channel has the entry's own name, and the old name is no
+    other entry's). A webhook links a channel by id, so its events read in the new name: a
+    rename is then no change of the webhooks that name the channel."""
+    held = {c.own for c in channels}
+    own = {d.own for d in desired.of("channel")}
+    found: dict[str, str] = {}
+    for d in desired.of("channel"):
+        if d.own in held:
+            continue
+        earlier = (old[-1] for old in d.renamed_from if old[-1] in held and old[-1] not in own)
+        if (old := next(earlier, None)) is not None:
+            found.setdefault(old, d.own)
+    return found
+
+
+def _events(raw: Any, renamed: Mapping[str, str]) -> list[dict[str, Any]]:
     events = []
     for event in raw if isinstance(raw, list) else []:
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             continue
         channels = event.get("channels")
         listed = channels if isinstance(channels, list) else []
-        names = [c["name"] for c in listed if isinstance(c, dict) and "name" in c]
+        names = [
+            renamed.get(c["name"], c["name"]) for c in listed if isinstance(c, dict) and "name" in c
+        ]
         events.append({"type": event["type"], "status": event.get("status"), "channels": names})
     return events

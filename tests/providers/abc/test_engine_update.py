@@ -187,3 +187,11 @@ def test_unknown_names_are_a_plan_error(world: World) -> None:
     issue = {**BASE["issues"][0], "category": "payments"}
     with pytest.raises(PlanError, match="category 'payments'"):
         world.plan(edit(issues=[issue]))
+
+
+def test_renaming_a_channel_leaves_the_webhooks_naming_it_unchanged(world: World) -> None:
+    """A webhook links its channels by id: the rename is one write, not one per webhook."""
+    hook = {**BASE["webhooks"][0], "events": [{"type": "FEEDBACK_CREATION", "channels": ["Site"]}]}
+    channel = {**BASE["channels"][0], "name": "Site", "renamed_from": ["Web"]}
+    plan = world.converge(edit(channels=[channel], webhooks=[hook]))
+    assert changes(plan) == [("update", "channel", "Site")]
