@@ -151,6 +151,7 @@ class _Merger:
             elif len(found) > 1:
                 self._ambiguous(ks, entry, pos, [places[i] for i in found])
             elif remove is not None and found:
+                self._removed_with_more(ks, entry, remove)
                 del base[found[0]], places[found[0]]
             elif remove is not None:
                 name = entry.get(ks.name_attr)
@@ -177,6 +178,16 @@ class _Merger:
         self.out.starts[id(target)] = self.out.starts.get(id(entry), pos)
         self._mapping(target, entry, self.children.get(ks.name, {}))
         return target
+
+    def _removed_with_more(self, ks: KindSchema, entry: dict[str, Any], remove: Pos) -> None:
+        """``remove: true`` beside attributes other than the identity: they would silently go
+        with the entry, which is most likely not what the author meant."""
+        identity = {ks.name_attr, *_identity_attrs(ks)}
+        more = [key for key in entry if key not in identity]
+        if more:
+            self.out.problems.append(
+                (remove, f"remove: true drops the entry; its {', '.join(more)} would be ignored")
+            )
 
     def _remove_flag(self, entry: Any) -> Pos | None:
         """Take ``remove:`` out of an entry: where it says ``true``, else None."""

@@ -67,6 +67,19 @@ def test_a_new_name_is_added_and_remove_drops_an_entry(write: Write) -> None:
     assert [c.name for c in spec.categories] == ["Bug", "New"]
 
 
+def test_remove_beside_other_attributes_is_a_problem(write: Write) -> None:
+    """``{name: Old, remove: true, color: ...}``: the colour would go with the entry; the
+    author most likely meant one or the other. A section's tab is part of its identity."""
+    overlay = "categories:\n  - {name: Old, remove: true, color: '#FFFFFF'}\n"
+    with pytest.raises(SpecError) as caught:
+        layers(write, BASE, overlay)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.col) == ("f1.yaml", 2, 17)
+    assert problem.message == "remove: true drops the entry; its color would be ignored"
+    sections = "sections:\n  - {title: Now, tab: roadmap, remove: true}\n"
+    assert [s.title for s in layers(write, BASE, sections).spec.sections] == []
+
+
 def test_nested_sections_merge_and_the_parent_keeps_its_tab(write: Write) -> None:
     overlay = (
         "sections:\n  - title: Now\n    sections:\n"
