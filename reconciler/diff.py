@@ -230,7 +230,25 @@ def _flat(run: _Run, ks: KindSchema, match: Match) -> None:
             (run.nested if change.action is Action.REPLACE else run.updates).append(change)
     # by name, not in the order the portal happened to list them: the plan must not depend on it
     leftovers = sorted(match.unmatched, key=lambda r: (ks.fold(r.own), r.name, str(r.id)))
+    _other_earlier_names(run, ks, match)
     _leftovers(run, ks, leftovers)
+
+
+def _other_earlier_names(run: _Run, ks: KindSchema, match: Match) -> None:
+    """A warning per entry renamed from one of several earlier names the portal all holds:
+    the first is adopted, the others stay as they are (or are pruned)."""
+    left = {ks.fold(r.own): r for r in match.unmatched}
+    for d, live in zip(match.desired, match.pairs, strict=True):
+        if live is None or len(d.renamed_from) < 2 or ks.fold(live.own) == ks.fold(d.own):
+            continue
+        others = [left[f].own for old in d.renamed_from if (f := ks.fold(old[-1])) in left]
+        if others:
+            shown = ", ".join(f'"{o}"' for o in others)
+            run.out.warnings.append(
+                f'{ks.name} "{d.name}" is renamed from "{live.own}", the first of its '
+                f"renamed_from that the portal holds; the portal also holds {shown}, which "
+                f"{'is' if len(others) == 1 else 'are'} not renamed"
+            )
 
 
 def _children(run: _Run, ks: KindSchema, wanted: list[Resource]) -> Match:

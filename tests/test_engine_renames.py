@@ -142,3 +142,15 @@ def test_cli_json_shows_a_rename_as_an_update_of_the_name(
     assert doc["summary"] == {"update": 2}
     assert run("apply", renamed, "--auto-approve", "--url", sandbox_url).code == 0
     assert run("plan", renamed, "--detailed-exitcode", "--url", sandbox_url).code == 0
+
+
+def test_several_earlier_names_in_the_portal_adopt_the_first_and_say_so(portal: Portal) -> None:
+    portal.add("categories", name="Performance", color="#999999")
+    portal.add("categories", name="User interface", color="#999999")
+    plan = portal.plan(cats({"name": "Speed", "renamed_from": ["Performance", "User interface"]}))
+    assert rows(plan) == [("update", "category", "Speed")]
+    assert plan.changes[0].before == {"name": "Performance"}
+    assert plan.warnings == (
+        'category "Speed" is renamed from "Performance", the first of its renamed_from that '
+        'the portal holds; the portal also holds "User interface", which is not renamed',
+    )
