@@ -299,9 +299,9 @@ def _children(run: _Run, ks: KindSchema, wanted: list[Resource]) -> Match:
             run.deletes[ks.name].append(_delete(ks, gone, ident, refs))
         else:
             _leftover(run, ks, gone, ident, Refs(parent=parent))
-    if not ks.whole_set:
+    if not ks.whole_set:  # under a parent the spec does not manage: never pruned
         for orphan in sorted(orphans, key=lambda r: (r.name, str(r.id))):
-            _leftover(run, ks, orphan, orphan.ident, Refs(parent=orphan.parent))
+            run.out.unmanaged.append(Unmanaged(ks.name, orphan.name))
     return match
 
 

@@ -76,6 +76,22 @@ def test_prune_per_kind_leaves_forums_alone(portal: Portal) -> None:
     assert plan.warnings == ()
 
 
+def test_prune_never_deletes_the_children_of_a_forum_the_spec_does_not_manage(
+    portal: Portal,
+) -> None:
+    """``renamed_from: [Feedback]`` on an entry whose own name the portal holds is not
+    followed: Feedback is unmanaged, and so are its categories and tags, prune or not."""
+    beta = next(f for f in BASE["forums"] if f["name"] == "Beta")
+    spec = edit(
+        prune={"categories": True, "tags": True},
+        forums=[{**beta, "renamed_from": ["Feedback"]}],
+    )
+    plan = portal.plan(spec)
+    assert plan.changes == ()
+    assert ("forum", "Feedback") in [(u.kind, u.name) for u in plan.unmanaged]
+    assert ("category", "Feedback/Bugs") in [(u.kind, u.name) for u in plan.unmanaged]
+
+
 def test_forum_deletes_count_toward_the_delete_threshold(portal: Portal) -> None:
     for name in ("One", "Two"):
         portal.send("POST", "forums", {"name": name})
