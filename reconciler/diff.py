@@ -351,10 +351,19 @@ def _tree(run: _Run, ks: KindSchema, match: Match) -> list[Change]:
     def refs(d: Resource) -> Refs:
         return Refs(parent=d.parent, after=d.extra.get("after"), scope=d.scope)
 
+    def slot(d: Resource) -> _Place | None:
+        """Where ``d`` goes, among the portal's resources: None under a new parent."""
+        parent_id = partner_ids.get(d.parent) if d.parent is not None else None
+        if d.parent is not None and parent_id is None:
+            return None
+        return fold(d.scope), parent_id, fold(d.own)
+
+    slots = _Slots()
     for d, live in zip(match.desired, match.pairs, strict=True):
         if live is None:
             after = {scope_attr: d.scope, **d.attrs} if ks.scope else dict(d.attrs)
             changes.append(Change(Action.CREATE, ks.name, d.ident, None, None, after, refs(d)))
+            slots.takes[id(changes[-1])] = slot(d)
             continue
         if fold(live.ident[0]) != fold(d.ident[0]):
             changes.append(_replace(run, ks, d, live, refs(d)))
@@ -371,6 +380,10 @@ def _tree(run: _Run, ks: KindSchema, match: Match) -> list[Change]:
             after["parent"] = None if d.parent is None else _shown(d.parent)
         if after:
             changes.append(Change(Action.UPDATE, ks.name, d.ident, live.id, before, after, refs(d)))
+            held = (fold(live.scope), live.extra.get("parent_id"), fold(live.own))
+            if slot(d) != held:
+                slots.frees[held] = id(changes[-1])
+                slots.takes[id(changes[-1])] = slot(d)
     live_all = [*(p for p in match.pairs if p is not None), *match.unmatched]
     parent_of = {s.id: s.extra.get("parent_id") for s in live_all}
     doomed = _under_replaced(changes, match, parent_of)
@@ -383,7 +396,7 @@ def _tree(run: _Run, ks: KindSchema, match: Match) -> list[Change]:
         key=lambda s: -int(s.extra.get("depth", 0)) if pruned else s.extra.get("depth", 0)
     )
     _leftovers(run, ks, leftovers)
-    return _in_dependency_order(changes, parent_of)
+    return _in_dependency_order(changes, parent_of, slots)
 
 
 def _shown(ident: Ident) -> str:
@@ -429,23 +442,47 @@ def _under_replaced(
 _MAKES = (Action.CREATE, Action.REPLACE)
 
 
+# (scope, parent's portal id, own name folded): a place among siblings, which hold unique names
+_Place = tuple[str, Id | None, str]
+
+
+@dataclass(slots=True)
+class _Slots:
+    """The places a tree's changes take and free, by change: ``takes[id(change)]`` is where a
+    create or a moving (or renamed) update puts its resource (None: under a new parent, where
+    nothing can be in the way); ``frees[place]`` the update that moves or renames the resource
+    holding ``place`` away."""
+
+    takes: dict[int, _Place | None] = field(default_factory=dict)
+    frees: dict[_Place, int] = field(default_factory=dict)
+
+
 def _in_dependency_order(
-    changes: list[Change], parent_of: Mapping[Id | None, Id | None]
+    changes: list[Change], parent_of: Mapping[Id | None, Id | None], slots: _Slots
 ) -> list[Change]:
     """Spec order (parents first), except where a change needs another done first.
 
     A replace deletes the old resource with its whole subtree, so a resource moving out of
     that subtree moves before it (and what the move needs, such as its new parent's create,
-    comes before the move). Ties keep spec order.
+    comes before the move). A resource that takes the name of a sibling moving or renamed
+    away goes after it: siblings' names are unique at every step. Ties keep spec order.
     """
     # what takes its subtree with it: a replace, or the delete of a resource below one
     replaced = {
         c.id: i for i, c in enumerate(changes) if c.action in (Action.REPLACE, Action.DELETE)
     }
-    if not replaced:
+    index = {id(c): i for i, c in enumerate(changes)}
+    in_the_way = [
+        (index[taker], index[slots.frees[place]])
+        for taker, place in slots.takes.items()
+        if place in slots.frees and slots.frees[place] != taker
+    ]
+    if not replaced and not in_the_way:
         return changes
     made = {c.ident: i for i, c in enumerate(changes) if c.action in _MAKES}
     needs: list[set[int]] = [set() for _ in changes]
+    for taker, freer in in_the_way:
+        needs[taker].add(freer)
     for i, c in enumerate(changes):
         moves = "parent" in (c.after or {})
         refs: list[Ident | None] = [c.refs.parent] if moves else []

@@ -332,3 +332,26 @@ def test_child_of_a_moved_section_keeps_its_own_name_over_an_earlier_one(
     assert after["wish-list/Later/BACKEND/Next"]["id"] == ids["wish-list/Now/BACKEND/Next"]
     assert after["wish-list/next/now"]["id"] == ids["wish-list/next/now"]  # not named: left
     assert portal.plan(moved).changes == ()
+
+
+def test_a_new_section_waits_for_the_sibling_that_gives_its_title_up(portal: Portal) -> None:
+    """Found by the property tests: 'Later' was created under BACKEND while BACKEND's own
+    'later' (titles compare letter case aside) still sat there, moving to the top only at
+    the end of the plan: 'title already taken' half-way. A change that takes a title among
+    siblings now goes after the one that moves or renames it away."""
+    portal.apply(spec(node("BACKEND", node("later"), tab="wish-list")))
+    later_id = portal.sections()["wish-list/BACKEND/later"]["id"]
+    moved = spec(
+        node("Top", node("BACKEND", node("Later")), tab="wish-list"),
+        node("later", tab="wish-list"),
+    )
+    plan = portal.plan(moved)
+    assert rows(plan) == [
+        ("create", "section", "wish-list/Top"),
+        ("update", "section", "wish-list/Top/BACKEND"),
+        ("update", "section", "wish-list/later"),
+        ("create", "section", "wish-list/Top/BACKEND/Later"),
+    ]
+    portal.run(plan)
+    assert portal.sections()["wish-list/later"]["id"] == later_id
+    assert portal.plan(moved).changes == ()
