@@ -8,59 +8,38 @@ changed, so a 10,000-resource plan of an up-to-date portal costs almost nothing.
 Order (the order apply runs): updates of top-level kinds (renames first, so names are free),
 then their creates, in kind order (parents and referenced kinds first); then, kind by kind,
 the changes of child and tree kinds in spec order (parents first, placed after their
-preceding sibling), a resource moving out of a replaced subtree before the replace; then
-deletes in reverse kind order (a tree's deepest first).
+preceding sibling; a tree's exceptions are :mod:`reconciler.diff_tree`'s); then deletes in
+reverse kind order (a tree's deepest first). What a run gathers, and what becomes of a portal
+resource the spec does not name, is :mod:`reconciler.diff_run`.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
-from .kinds import Id, Ident, KindSchema, Nature, ProviderSchema
-from .match import Match, folder, match_named, match_tree
+from .diff_run import (
+    Diff,
+    Run,
+    changed_attrs,
+    delete,
+    prune_or_leave,
+    prune_or_leave_one,
+    resource_id,
+    shown_id,
+)
+from .diff_tree import tree_changes
+from .kinds import KindSchema, Nature, ProviderSchema
+from .match import Match, match_named, match_tree
 from .plan import Action, Change, Refs, Unmanaged
 from .state import Desired, LiveState, Resource
 
-
-@dataclass(slots=True)
-class Diff:
-    changes: list[Change] = field(default_factory=list)
-    unmanaged: list[Unmanaged] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    ids: dict[tuple[str, Ident], Id] = field(default_factory=dict)
-    fixed: list[str] = field(default_factory=list)  # changes no write can make: plan errors
-
-
-def changed_attrs(live: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:
-    """The managed attributes whose live value differs from the wanted one, in spec order."""
-    if wanted.items() <= live.items():  # each wanted pair is in live: compared in C
-        return []
-    from deepdiff import DeepDiff  # imported only when a pair differs: ~60 ms
-
-    current = {k: live.get(k) for k in wanted}
-    roots = DeepDiff(current, dict(wanted)).affected_root_keys
-    return [k for k in wanted if k in roots]
-
-
-@dataclass(slots=True)
-class _Run:
-    schema: ProviderSchema
-    desired: Desired
-    live: LiveState
-    out: Diff = field(default_factory=Diff)
-    updates: list[Change] = field(default_factory=list)
-    creates: list[Change] = field(default_factory=list)
-    nested: list[Change] = field(default_factory=list)
-    deletes: dict[str, list[Change]] = field(default_factory=dict)
-    partners: dict[str, dict[Ident, Resource | None]] = field(default_factory=dict)
-    renamed: dict[str, dict[str, str]] = field(default_factory=dict)  # of the kind at hand
+__all__ = ["Diff", "changed_attrs", "diff", "named_by"]
 
 
 def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
-    run = _Run(schema, desired, live)
+    run = Run(schema, desired, live)
     for ks in schema.managed():
         run.deletes[ks.name] = []
         spellings = _spellings(schema, ks, live)
@@ -70,7 +49,7 @@ def diff(schema: ProviderSchema, desired: Desired, live: LiveState) -> Diff:
         run.renamed = _renamed_refs(run, ks)
         if ks.tree:
             match = match_tree(ks, wanted, live.of(ks.name))
-            run.nested += _tree(run, ks, match)
+            run.nested += tree_changes(run, ks, match)
         elif ks.parent is not None:
             match = _children(run, ks, wanted)
         else:
@@ -164,7 +143,7 @@ def _spelled_refs(spellings: Mapping[str, _Spelling], d: Resource) -> Resource:
     return replace(d, attrs={**d.attrs, **fixes}) if fixes else d
 
 
-def _renamed_refs(run: _Run, ks: KindSchema) -> dict[str, dict[str, str]]:
+def _renamed_refs(run: Run, ks: KindSchema) -> dict[str, dict[str, str]]:
     """Per reference attribute of ``ks``: the referenced resources this plan renames, new
     name → the portal's current one. A reference to one of them is unchanged (the portal
     links it by id, and reads back the new name once the rename is made)."""
@@ -182,7 +161,7 @@ def _renamed_refs(run: _Run, ks: KindSchema) -> dict[str, dict[str, str]]:
     return found
 
 
-def _as_compared(run: _Run, d: Resource) -> Mapping[str, Any]:
+def _as_compared(run: Run, d: Resource) -> Mapping[str, Any]:
     """``d``'s attributes as the portal's are compared with: a reference to a resource this
     plan renames in its current name."""
     attrs = d.attrs
@@ -193,9 +172,9 @@ def _as_compared(run: _Run, d: Resource) -> Mapping[str, Any]:
     return attrs
 
 
-def _compare(run: _Run, ks: KindSchema, d: Resource, live: Resource) -> Change | None:
+def _compare(run: Run, ks: KindSchema, d: Resource, live: Resource) -> Change | None:
     """The update (or replace) that makes ``live`` what ``d`` says; None when equal."""
-    run.out.ids[(ks.name, d.ident)] = _id(live)
+    run.out.ids[(ks.name, d.ident)] = resource_id(live)
     changed = changed_attrs(live.attrs, _as_compared(run, d) if run.renamed else d.attrs)
     if not changed:
         return None
@@ -213,17 +192,17 @@ def _compare(run: _Run, ks: KindSchema, d: Resource, live: Resource) -> Change |
         if warning is not None:
             run.out.warnings.append(warning.format(kind=ks.name, name=live.name, to=d.name))
         return Change(Action.REPLACE, ks.name, d.ident, live.id, dict(live.attrs), dict(d.attrs))
-    return Change(Action.UPDATE, ks.name, d.ident, _shown_id(ks, live), before, after)
+    return Change(Action.UPDATE, ks.name, d.ident, shown_id(ks, live), before, after)
 
 
-def _flat(run: _Run, ks: KindSchema, match: Match) -> None:
+def _flat(run: Run, ks: KindSchema, match: Match) -> None:
     ids = run.out.ids
     for d, live in zip(match.desired, match.pairs, strict=True):
         if live is None:
             run.creates.append(Change(Action.CREATE, ks.name, d.ident, None, None, dict(d.attrs)))
             continue
         if d.attrs.items() <= live.attrs.items():  # unchanged: most of an up-to-date portal
-            ids[(ks.name, d.ident)] = _id(live)
+            ids[(ks.name, d.ident)] = resource_id(live)
             continue
         change = _compare(run, ks, d, live)
         if change is not None:
@@ -231,10 +210,10 @@ def _flat(run: _Run, ks: KindSchema, match: Match) -> None:
     # by name, not in the order the portal happened to list them: the plan must not depend on it
     leftovers = sorted(match.unmatched, key=lambda r: (ks.fold(r.own), r.name, str(r.id)))
     _other_earlier_names(run, ks, match)
-    _leftovers(run, ks, leftovers)
+    prune_or_leave(run, ks, leftovers)
 
 
-def _other_earlier_names(run: _Run, ks: KindSchema, match: Match) -> None:
+def _other_earlier_names(run: Run, ks: KindSchema, match: Match) -> None:
     """A warning per entry renamed from one of several earlier names the portal all holds:
     the first is adopted, the others stay as they are (or are pruned)."""
     left = {ks.fold(r.own): r for r in match.unmatched}
@@ -251,7 +230,7 @@ def _other_earlier_names(run: _Run, ks: KindSchema, match: Match) -> None:
             )
 
 
-def _children(run: _Run, ks: KindSchema, wanted: list[Resource]) -> Match:
+def _children(run: Run, ks: KindSchema, wanted: list[Resource]) -> Match:
     """A child kind, matched within each parent's partner. A whole set is managed only
     under the parent entries that list it; its other members there are removed."""
     assert ks.parent is not None
@@ -296,239 +275,10 @@ def _children(run: _Run, ks: KindSchema, wanted: list[Resource]) -> Match:
         ident = (*parent, gone.own)
         if ks.whole_set:
             refs = Refs(parent=parent, live_id=gone.id)
-            run.deletes[ks.name].append(_delete(ks, gone, ident, refs))
+            run.deletes[ks.name].append(delete(ks, gone, ident, refs))
         else:
-            _leftover(run, ks, gone, ident, Refs(parent=parent))
+            prune_or_leave_one(run, ks, gone, ident, Refs(parent=parent))
     if not ks.whole_set:  # under a parent the spec does not manage: never pruned
         for orphan in sorted(orphans, key=lambda r: (r.name, str(r.id))):
             run.out.unmanaged.append(Unmanaged(ks.name, orphan.name))
     return match
-
-
-def _leftovers(run: _Run, ks: KindSchema, unmatched: Sequence[Resource]) -> None:
-    for live in unmatched:
-        _leftover(run, ks, live, live.ident, Refs(parent=live.parent))
-
-
-def _leftover(run: _Run, ks: KindSchema, live: Resource, ident: Ident, refs: Refs) -> None:
-    """A portal resource the spec does not name: pruned (deleted or deactivated) or left."""
-    if ks.name not in run.desired.prune or ks.prune == "never":
-        run.out.unmanaged.append(Unmanaged(ks.name, live.name))
-    elif ks.prune == "deactivate":
-        after = {k: v for k, v in ks.deactivate.items() if live.attrs.get(k) != v}
-        if after:
-            before = {k: live.attrs.get(k) for k in after}
-            run.updates.append(Change(Action.UPDATE, ks.name, ident, live.id, before, after, refs))
-    else:
-        if ks.delete_warning is not None:
-            run.out.warnings.append(ks.delete_warning.format(kind=ks.name, name=live.name, to=""))
-        run.deletes[ks.name].append(_delete(ks, live, ident, refs))
-
-
-def _delete(ks: KindSchema, live: Resource, ident: Ident, refs: Refs | None = None) -> Change:
-    shown = dict(live.attrs) if ks.show_id else {ks.name_attr: live.own}
-    return Change(Action.DELETE, ks.name, ident, _shown_id(ks, live), shown, None, refs or Refs())
-
-
-def _shown_id(ks: KindSchema, live: Resource) -> Id | None:
-    return live.id if ks.show_id else None
-
-
-# -- trees ---------------------------------------------------------------------------------
-
-
-def _tree(run: _Run, ks: KindSchema, match: Match) -> list[Change]:
-    changes: list[Change] = []
-    fold = folder(ks)
-    partner_ids = {
-        d.ident: p.id
-        for d, p in zip(match.desired, match.pairs, strict=True)
-        if p is not None and fold(p.ident[0]) == fold(d.ident[0])
-    }
-    scope_attr = ks.scope or "scope"
-    ids = run.out.ids
-
-    def refs(d: Resource) -> Refs:
-        return Refs(parent=d.parent, after=d.extra.get("after"), scope=d.scope)
-
-    def slot(d: Resource) -> _Place | None:
-        """Where ``d`` goes, among the portal's resources: None under a new parent."""
-        parent_id = partner_ids.get(d.parent) if d.parent is not None else None
-        if d.parent is not None and parent_id is None:
-            return None
-        return fold(d.scope), parent_id, fold(d.own)
-
-    slots = _Slots()
-    for d, live in zip(match.desired, match.pairs, strict=True):
-        if live is None:
-            after = {scope_attr: d.scope, **d.attrs} if ks.scope else dict(d.attrs)
-            changes.append(Change(Action.CREATE, ks.name, d.ident, None, None, after, refs(d)))
-            slots.takes[id(changes[-1])] = slot(d)
-            continue
-        if fold(live.ident[0]) != fold(d.ident[0]):
-            changes.append(_replace(run, ks, d, live, refs(d)))
-            continue
-        ids[(ks.name, d.ident)] = _id(live)
-        changed = changed_attrs(live.attrs, d.attrs)
-        moved = _moved(d, live, partner_ids)
-        if not changed and not moved:
-            continue  # unchanged: most of an up-to-date portal
-        before: dict[str, Any] = {k: live.attrs.get(k) for k in changed}
-        after = {k: d.attrs[k] for k in changed}
-        if moved:
-            before["parent"] = None if live.parent is None else _shown(live.parent)
-            after["parent"] = None if d.parent is None else _shown(d.parent)
-        if after:
-            changes.append(Change(Action.UPDATE, ks.name, d.ident, live.id, before, after, refs(d)))
-            held = (fold(live.scope), live.extra.get("parent_id"), fold(live.own))
-            if slot(d) != held:
-                slots.frees[held] = id(changes[-1])
-                slots.takes[id(changes[-1])] = slot(d)
-    live_all = [*(p for p in match.pairs if p is not None), *match.unmatched]
-    parent_of = {s.id: s.extra.get("parent_id") for s in live_all}
-    doomed = _under_replaced(changes, match, parent_of)
-    changes = [*(_delete(ks, s, s.ident) for s in doomed), *changes]  # deepest first
-    gone = {id(s) for s in doomed}
-    leftovers = [s for s in match.unmatched if id(s) not in gone]
-    # deletes deepest first; the unmanaged listed parents first, as the portal shows them
-    pruned = ks.name in run.desired.prune and ks.prune != "never"
-    leftovers.sort(
-        key=lambda s: -int(s.extra.get("depth", 0)) if pruned else s.extra.get("depth", 0)
-    )
-    _leftovers(run, ks, leftovers)
-    return _in_dependency_order(changes, parent_of, slots)
-
-
-def _shown(ident: Ident) -> str:
-    return "/".join(ident)
-
-
-def _replace(run: _Run, ks: KindSchema, d: Resource, live: Resource, refs: Refs) -> Change:
-    if ks.replace_warning is not None:
-        run.out.warnings.append(ks.replace_warning.format(kind=ks.name, name=live.name, to=d.scope))
-    scope_attr = ks.scope or "scope"
-    # what the re-created resource loses: the unmanaged values that are set (an unset or
-    # false one, such as hidden: false, is what a new resource has anyway)
-    kept = {k: v for k, v in live.attrs.items() if k in d.attrs or v not in (None, False, "")}
-    before = {"name": live.name, scope_attr: live.scope, **kept}
-    after = {"name": d.name, scope_attr: d.scope, **d.attrs}
-    return Change(Action.REPLACE, ks.name, d.ident, live.id, before, after, refs)
-
-
-def _under_replaced(
-    changes: Sequence[Change], match: Match, parent_of: Mapping[Id | None, Id | None]
-) -> list[Resource]:
-    """Unmatched resources below a replaced one: the replace's delete takes them along.
-
-    They are planned as deletes of their own, prune or not, so the plan shows them and the
-    delete threshold counts them: nothing disappears without being in the plan.
-    """
-    replaced = {c.id for c in changes if c.action is Action.REPLACE}
-    if not replaced:
-        return []
-
-    def below_replaced(resource: Resource) -> bool:
-        ancestor = parent_of.get(resource.id)
-        while ancestor is not None:
-            if ancestor in replaced:
-                return True
-            ancestor = parent_of.get(ancestor)
-        return False
-
-    doomed = [s for s in match.unmatched if below_replaced(s)]
-    return sorted(doomed, key=lambda s: (-int(s.extra.get("depth", 0)), s.name.lower()))
-
-
-_MAKES = (Action.CREATE, Action.REPLACE)
-
-
-# (scope, parent's portal id, own name folded): a place among siblings, which hold unique names
-_Place = tuple[str, Id | None, str]
-
-
-@dataclass(slots=True)
-class _Slots:
-    """The places a tree's changes take and free, by change: ``takes[id(change)]`` is where a
-    create or a moving (or renamed) update puts its resource (None: under a new parent, where
-    nothing can be in the way); ``frees[place]`` the update that moves or renames the resource
-    holding ``place`` away."""
-
-    takes: dict[int, _Place | None] = field(default_factory=dict)
-    frees: dict[_Place, int] = field(default_factory=dict)
-
-
-def _in_dependency_order(
-    changes: list[Change], parent_of: Mapping[Id | None, Id | None], slots: _Slots
-) -> list[Change]:
-    """Spec order (parents first), except where a change needs another done first.
-
-    A replace deletes the old resource with its whole subtree, so a resource moving out of
-    that subtree moves before it (and what the move needs, such as its new parent's create,
-    comes before the move). A resource that takes the name of a sibling moving or renamed
-    away goes after it: siblings' names are unique at every step. Ties keep spec order.
-    """
-    # what takes its subtree with it: a replace, or the delete of a resource below one
-    replaced = {
-        c.id: i for i, c in enumerate(changes) if c.action in (Action.REPLACE, Action.DELETE)
-    }
-    index = {id(c): i for i, c in enumerate(changes)}
-    in_the_way = [
-        (index[taker], index[slots.frees[place]])
-        for taker, place in slots.takes.items()
-        if place in slots.frees and slots.frees[place] != taker
-    ]
-    if not replaced and not in_the_way:
-        return changes
-    made = {c.ident: i for i, c in enumerate(changes) if c.action in _MAKES}
-    needs: list[set[int]] = [set() for _ in changes]
-    for taker, freer in in_the_way:
-        needs[taker].add(freer)
-    for i, c in enumerate(changes):
-        moves = "parent" in (c.after or {})
-        refs: list[Ident | None] = [c.refs.parent] if moves else []
-        if c.action in _MAKES:
-            refs = [c.refs.parent, c.refs.after]
-        needs[i].update(made[r] for r in refs if r is not None and r in made)
-        takes_along = (moves and c.action is Action.UPDATE) or c.action is Action.DELETE
-        ancestor = parent_of.get(c.id) if takes_along else None
-        while ancestor is not None:
-            if ancestor in replaced:
-                needs[replaced[ancestor]].add(i)
-            ancestor = parent_of.get(ancestor)
-    return [changes[i] for i in _stable_topological(needs)]
-
-
-def _stable_topological(needs: Sequence[set[int]]) -> list[int]:
-    """Indices with every index after those it needs, else ascending; cycles (none are
-    expected) keep their original order."""
-    waiting = [len(n) for n in needs]
-    dependents: dict[int, list[int]] = {}
-    for i, wanted in enumerate(needs):
-        for j in wanted:
-            dependents.setdefault(j, []).append(i)
-    ready = [i for i, n in enumerate(waiting) if n == 0]
-    heapq.heapify(ready)
-    order: list[int] = []
-    while ready:
-        i = heapq.heappop(ready)
-        order.append(i)
-        for j in dependents.get(i, ()):
-            waiting[j] -= 1
-            if waiting[j] == 0:
-                heapq.heappush(ready, j)
-    placed = set(order)
-    return order + [i for i in range(len(needs)) if i not in placed]
-
-
-def _moved(d: Resource, live: Resource, partner_ids: Mapping[Ident, Id | None]) -> bool:
-    """Whether the resource's parent in the portal is not the partner of its spec parent."""
-    live_parent = live.extra.get("parent_id")
-    if d.parent is None:
-        return live_parent is not None
-    wanted = partner_ids.get(d.parent)
-    return wanted is None or wanted != live_parent
-
-
-def _id(resource: Resource) -> Id:
-    assert resource.id is not None
-    return resource.id
