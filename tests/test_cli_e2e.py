@@ -239,3 +239,49 @@ def test_a_missing_token_is_named_before_any_request(run: Runner, tmp_path: Path
     assert result.code == 1
     assert "Error: PRODUCTLIFT_TOKEN is not set" in result.err
     assert "GET" not in result.err
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What ``reconciler ARGS`` writes to a pseudo-terminal."""
+    import os
+    import subprocess
+    import sys
+
+    unset = ("NO_COLOR", "CI", "PRODUCTLIFT_URL", "FORCE_COLOR", "TTY_COMPATIBLE")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    controller, terminal = os.openpty()
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "reconciler", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=terminal,
+            env={**clean, "COLUMNS": "100", "TERM": "xterm", **env},
+            check=False,
+            timeout=60,
+        )
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the terminal's other side is closed and read out
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(controller)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_no_color_means_no_escape_code_at_all_on_a_terminal(sandbox_url: str) -> None:
+    """Terraform's -no-color writes plain text; rich's no_color kept bold and dim."""
+    plan = ["plan", str(EXAMPLE), "--url", sandbox_url]
+    assert "\x1b[" in _on_a_terminal(plan, {})  # styled on a terminal
+    for plain in (
+        _on_a_terminal(plan, {"NO_COLOR": "1"}),
+        _on_a_terminal([*plan, "--no-color"], {}),
+    ):
+        assert '+ category "Bug"' in plain
+        assert "\x1b[" not in plain

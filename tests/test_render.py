@@ -256,6 +256,12 @@ def test_names_cannot_smuggle_terminal_codes() -> None:
     assert '"\\u001b[2J\\u202eevil\\r"' in to_plain(render_text(plan))
 
 
+def test_an_escaped_character_past_u_ffff_reads_as_one() -> None:
+    """U+E0041 (a tag character) then "b": ``\\ue0041b`` would read as U+E004 then "1b"."""
+    plan = Plan("t", "f", [Change(Action.CREATE, "tag", ("a\U000e0041b",))])
+    assert '"a\\U000e0041b"' in to_plain(render_text(plan))
+
+
 def test_change_line_is_one_styled_line() -> None:
     change = Change(
         Action.UPDATE, "status", ("Gathering votes",), 4, {"color": "#000000"}, {"color": "#DCD9F8"}

@@ -163,9 +163,14 @@ def cli() -> None:
 
 
 def console(*, stderr: bool = False) -> Console:
+    """Where plans are printed: styled on a terminal; with NO_COLOR (or --no-color) no escape
+    code at all, bold and dim included, as Terraform's -no-color (rich keeps those)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        stderr=stderr, soft_wrap=True, highlight=False, color_system=None if plain else "auto"
+    )
 
 
 def load(path: str, fmt: str = "text") -> LoadedSpec:

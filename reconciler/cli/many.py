@@ -21,6 +21,7 @@ from click.core import ParameterSource
 from ..errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, ReconcilerError
 from ..portals import PortalEntry, load_portals
 from ..render.portals import Outcome, render_outcomes, render_portal_text, scrub, summary_line
+from .app import console
 from .options import portals_options, show_option
 
 if TYPE_CHECKING:
@@ -240,16 +241,9 @@ def report(outcome: Outcome) -> None:
         click.echo(f"Hint: {scrub(error.hint)}", err=True)
 
 
-def console() -> Any:
-    from rich.console import Console
-
-    return Console(soft_wrap=True, highlight=False)
-
-
 __all__ = [
     "build",
     "connected",
-    "console",
     "exit_code",
     "plan_one",
     "portals_options",

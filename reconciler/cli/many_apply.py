@@ -16,7 +16,8 @@ import click
 from ..errors import Aborted, ReconcilerError, StalePlanError
 from ..portals import PortalEntry, load_portals
 from ..render.portals import Outcome, render_portal_text, summary_line
-from .many import build, connected, console, exit_code, refuse_mixing, report
+from .app import console
+from .many import build, connected, exit_code, refuse_mixing, report
 
 if TYPE_CHECKING:
     from ..plan import Thresholds

@@ -27,8 +27,9 @@ _MISSING: Any = object()
 
 
 def clean(text: str, keep: str = "") -> str:
-    """``text`` with control, format and line-separator characters escaped as ``\\uXXXX``,
-    but for those in ``keep``."""
+    """``text`` with control, format and line-separator characters escaped as ``\\uXXXX``
+    (``\\UXXXXXXXX`` past U+FFFF, so that no digit that follows is read as part of it), but
+    for those in ``keep``."""
     if text.isprintable():
         return text
     return "".join(
@@ -36,9 +37,14 @@ def clean(text: str, keep: str = "") -> str:
         if ch in _KEEP
         or ch in keep
         or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs")
-        else f"\\u{ord(ch):04x}"
+        else _escaped(ch)
         for ch in text
     )
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def literal(value: Any) -> str:
