@@ -97,7 +97,7 @@ class _Rules(SpecRules):
             event, url = entry.get("event"), entry.get("target_url")
             if not isinstance(event, str) or not isinstance(url, str):
                 continue
-            where = ("webhook", key(f"{event} {url}"))
+            where = ("webhook", f"{event} {url}")  # exact: URL paths are case-sensitive
             if where in self.index:
                 first = self.index[where][0]
                 message = f"webhook {event} → {url} listed twice (first at line {first})"

@@ -5,7 +5,8 @@ error), and deleting a forum deletes its topics: it is deleted only under ``prun
 forums, with a warning. Categories and tags live in a forum (``FORUM/NAME``); a private
 forum's access list (``FORUM/EMAIL``) and a group's members (``GROUP/EMAIL``) are whole sets
 when the spec gives them. A webhook is its event and target URL (one identity string
-``EVENT TARGET_URL``): the API cannot update one, so any change is a replace.
+``EVENT TARGET_URL``, compared exactly: a URL's path is case-sensitive): the API cannot update
+one, so another URL is another webhook, and the old one is unmanaged or pruned.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ SCHEMA = ProviderSchema(
             "webhook",
             "webhooks",
             name_attr="event",
+            compare="exact",  # a URL's path tells endpoints apart by letter case
             update=False,
             rename=False,
             attrs={"event": Attr(nature=Nature.REPLACE), "target_url": Attr(nature=Nature.REPLACE)},

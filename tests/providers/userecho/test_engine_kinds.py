@@ -134,13 +134,22 @@ def test_a_changed_webhook_is_a_new_one_and_the_old_one_is_unmanaged(portal: Por
     assert len(portal.hooks()) == 2
 
 
-def test_a_webhook_whose_url_differs_in_case_only_is_replaced(portal: Portal) -> None:
+def test_a_webhook_whose_url_differs_in_case_only_is_another_webhook(portal: Portal) -> None:
+    """A URL's path is case-sensitive: another endpoint, so a new webhook, and the old one is
+    unmanaged (CONTRACT: "a changed one is a new webhook, and the old one is unmanaged or
+    pruned"), never deleted without prune."""
     portal.apply(BASE)
     spec = edit(webhooks=[{"event": "topic.created", "target_url": "https://hooks.example.com/UE"}])
     plan = portal.plan(spec)
-    assert rows(plan) == [("replace", "webhook", "topic.created https://hooks.example.com/UE")]
+    assert rows(plan) == [("create", "webhook", "topic.created https://hooks.example.com/UE")]
+    assert [(u.kind, u.name) for u in plan.unmanaged] == [
+        ("webhook", "topic.created https://hooks.example.com/ue")
+    ]
     portal.run(plan)
-    assert portal.hooks() == [("topic.created", "https://hooks.example.com/UE")]
+    assert sorted(portal.hooks()) == [
+        ("topic.created", "https://hooks.example.com/UE"),
+        ("topic.created", "https://hooks.example.com/ue"),
+    ]
     assert portal.plan(spec).changes == ()
 
 

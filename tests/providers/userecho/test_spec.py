@@ -78,3 +78,11 @@ def test_provider_is_required_to_read_a_userecho_spec() -> None:
     with pytest.raises(SpecError) as error:
         parse_spec("version: 1\nforums: []\n", "p.yaml")  # the default provider: productlift
     assert "unknown key 'forums'" in str(error.value)
+
+
+def test_webhook_urls_differing_in_letter_case_are_two_webhooks() -> None:
+    body = (
+        "webhooks:\n  - {event: topic.created, target_url: 'https://h.example.com/ue'}\n"
+        "  - {event: topic.created, target_url: 'https://h.example.com/UE'}\n"
+    )
+    assert len(parse_spec(HEAD + body, "p.yaml").spec.webhooks) == 2
