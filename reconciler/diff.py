@@ -181,7 +181,11 @@ def _compare(run: Run, ks: KindSchema, d: Resource, live: Resource) -> Change | 
     fixed = [k for k in changed if ks.attr(k).nature is Nature.FIXED]
     if fixed:
         run.out.fixed += [
-            f"{ks.name} {d.name!r}: {k} cannot change ({live.attrs.get(k)!r} → {d.attrs[k]!r})"
+            (
+                ks.name,
+                d.name,
+                f"{ks.name} {d.name!r}: {k} cannot change ({live.attrs.get(k)!r} → {d.attrs[k]!r})",
+            )
             for k in fixed
         ]
         return None

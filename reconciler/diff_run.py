@@ -22,7 +22,8 @@ class Diff:
     unmanaged: list[Unmanaged] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ids: dict[tuple[str, Ident], Id] = field(default_factory=dict)
-    fixed: list[str] = field(default_factory=list)  # changes no write can make: plan errors
+    # changes no write can make, plan errors: (kind, name, what cannot change)
+    fixed: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def changed_attrs(live: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:

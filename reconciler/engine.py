@@ -46,8 +46,9 @@ def build_plan(
     result = diff(schema, desired, live)
     if result.fixed:
         raise PlanError(
-            "changes no write can make: " + "; ".join(result.fixed),
+            "changes no write can make: " + "; ".join(said for _, _, said in result.fixed),
             hint="these attributes cannot change: keep the portal's value, or use a new name",
+            entries=result.fixed,
         )
     _check_required(schema, result.changes)
     managed = [k.name for k in schema.managed()]

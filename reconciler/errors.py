@@ -113,17 +113,22 @@ class BadResponseError(ApiError):
     """The portal answered 2xx with a body the API does not promise (HTML, wrong shape...)."""
 
 
+# A spec entry a plan error is about: (kind, the name plans show[, what to say of it there])
+Entry = tuple[str, str] | tuple[str, str, str]
+
+
 class PlanError(ReconcilerError):
     """The plan cannot be built from this spec and this portal. ``entries`` names the spec
-    entries at fault, as (kind, the name plans show), so the CLI can locate them; a child
-    entry may be named by its own name only (a member's email: every group listing it)."""
+    entries at fault, as (kind, the name plans show), so the CLI can locate them (a third
+    part says what is wrong there, in place of the name); a child entry may be named by its
+    own name only (a member's email: every group listing it)."""
 
     def __init__(
         self,
         message: str,
         *,
         hint: str | None = None,
-        entries: Sequence[tuple[str, str]] = (),
+        entries: Sequence[Entry] = (),
     ) -> None:
         super().__init__(message, hint=hint)
         self.entries = tuple(entries)

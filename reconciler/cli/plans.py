@@ -91,15 +91,17 @@ def raise_located(error: PlanError, loaded: LoadedSpec) -> Any:
     from ..spec_doc import file_of
 
     spots = [
-        (name, where) for kind, name in error.entries for where in loaded.where_all(kind, name)
+        (name, said[0] if said else name, where)
+        for kind, name, *said in error.entries
+        for where in loaded.where_all(kind, name)
     ]
-    if not spots or {name for name, _ in spots} != {name for _, name in error.entries}:
+    if not spots or {name for name, _, _ in spots} != {e[1] for e in error.entries}:
         raise error  # an entry the spec does not hold: the message says it all
     what = error.message.split(":", 1)[0]
     problems = sorted(
         {
-            Problem(file_of(where, loaded.path), where[0], where[1], f"{what}: {name}")
-            for name, where in spots
+            Problem(file_of(where, loaded.path), where[0], where[1], f"{what}: {said}")
+            for _, said, where in spots
         }
     )
     raise LocatedPlanError(problems, error) from None

@@ -257,22 +257,42 @@ class Reader:
             raise PlanError(
                 f"webhook events the portal does not know: {', '.join(unknown)}",
                 hint=f"GET hooks/events lists: {', '.join(sorted(events)) or 'none'}",
+                entries=[
+                    ("webhook", w.name, str(w.attrs.get("event")))
+                    for w in new
+                    if str(w.attrs.get("event")) not in events
+                ],
             )
 
     def _check_lengths(self, desired: Desired, state: LiveState) -> None:
         """Names the spec creates or renames (not held by the portal as they are) must fit
-        the API's limits; a name the portal already holds is accepted as it is."""
+        the API's limits; a name the portal already holds is accepted as it is, also in a
+        forum the spec renames (its categories and tags are held under its earlier name)."""
         held = {(r.kind, r.ident) for r in state.all()}
+        earlier = {
+            f.own: [f.own, *(old[-1] for old in f.renamed_from)] for f in desired.of("forum")
+        }
+
+        def is_held(d: Resource) -> bool:
+            if d.parent is None:
+                return (d.kind, d.ident) in held
+            return any((d.kind, (p, d.own)) in held for p in earlier.get(d.parent[-1], ()))
+
         long = [
-            f"{d.kind} {d.name!r} ({len(d.own)} characters; at most {LIMITS[d.kind]})"
+            (
+                d.kind,
+                d.name,
+                f"{d.kind} {d.name!r} ({len(d.own)} characters; at most {LIMITS[d.kind]})",
+            )
             for kind in LIMITS
             for d in desired.of(kind)
-            if len(d.own) > LIMITS[kind] and (kind, d.ident) not in held
+            if len(d.own) > LIMITS[kind] and not is_held(d)
         ]
         if long:
             raise PlanError(
-                f"names longer than the portal takes: {'; '.join(long)}",
+                f"names longer than the portal takes: {'; '.join(said for _, _, said in long)}",
                 hint="shorten them in the spec",
+                entries=long,
             )
 
     def close(self) -> None:
