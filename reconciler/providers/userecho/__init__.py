@@ -74,10 +74,7 @@ PRODUCT = Product(
         "name_unions": ("Tag",),
         "pattern_messages": {
             EMAIL_PATTERN: "{name}: '{value}' is not an email address",
-            NAME_PATTERN: (
-                "{name} '{value}' is empty, starts or ends with a space, or spans lines "
-                "(the portal trims it)"
-            ),
+            NAME_PATTERN: "{name} is blank: it needs a visible character",
             LOCALE_PATTERN: "{name} '{value}' is not a language code such as en or pt-br",
             URL_PATTERN: "{name} '{value}' is not an http or https URL",
             EVENT_PATTERN: "{name} '{value}' is not an event name such as topic.created",

@@ -75,7 +75,7 @@ class Reader:
             state.resources["membership"] = self._read_members(pool, state.of("group"), desired)
             state.resources["webhook"] = [self._hook(h) for h in hooks.result()]
         self._check_events(desired, state)
-        self._check_lengths(desired, state)
+        self._check_new_names(desired, state)
         return state
 
     # -- collections -----------------------------------------------------------------------
@@ -264,10 +264,11 @@ class Reader:
                 ],
             )
 
-    def _check_lengths(self, desired: Desired, state: LiveState) -> None:
+    def _check_new_names(self, desired: Desired, state: LiveState) -> None:
         """Names the spec creates or renames (not held by the portal as they are) must fit
-        the API's limits; a name the portal already holds is accepted as it is, also in a
-        forum the spec renames (its categories and tags are held under its earlier name)."""
+        the API's limits and be as the portal keeps them (no outer spaces, one line); a name
+        the portal already holds is accepted as it is, also in a forum the spec renames (its
+        categories and tags are held under its earlier name)."""
         held = {(r.kind, r.ident) for r in state.all()}
         earlier = {
             f.own: [f.own, *(old[-1] for old in f.renamed_from)] for f in desired.of("forum")
@@ -278,21 +279,33 @@ class Reader:
                 return (d.kind, d.ident) in held
             return any((d.kind, (p, d.own)) in held for p in earlier.get(d.parent[-1], ()))
 
+        new = [d for kind in LIMITS for d in desired.of(kind) if not is_held(d)]
         long = [
             (
                 d.kind,
                 d.name,
                 f"{d.kind} {d.name!r} ({len(d.own)} characters; at most {LIMITS[d.kind]})",
             )
-            for kind in LIMITS
-            for d in desired.of(kind)
-            if len(d.own) > LIMITS[kind] and not is_held(d)
+            for d in new
+            if len(d.own) > LIMITS[d.kind]
         ]
         if long:
             raise PlanError(
                 f"names longer than the portal takes: {'; '.join(said for _, _, said in long)}",
                 hint="shorten them in the spec",
                 entries=long,
+            )
+        odd = [
+            (d.kind, d.name, f"{d.kind} {d.name!r}")
+            for d in new
+            if d.own != d.own.strip() or len(d.own.splitlines()) > 1
+        ]
+        if odd:
+            raise PlanError(
+                "new names with outer spaces or line breaks (the portal trims what it is sent): "
+                + "; ".join(said for _, _, said in odd),
+                hint="write the name on one line, without outer spaces",
+                entries=odd,
             )
 
     def close(self) -> None:

@@ -25,8 +25,10 @@ from pydantic import Tag as Case
 
 from .schema import FORUM_FLAGS
 
-# The portal trims names, so a name with outer spaces would never match its own copy.
-NAME_PATTERN = r"^\S(?:.*\S)?$"
+# A name needs a visible character. Outer spaces and line breaks are refused only on new names
+# (checked once the portal is read): the portal trims what it is sent, but may hold such a
+# name already, and an exported spec must validate as it is.
+NAME_PATTERN = r"\S"
 EMAIL_PATTERN = r"^[^@\s/,]+@[^@\s/,]+\.[^@\s/,]+$"
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$"
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"

@@ -183,3 +183,26 @@ def test_renaming_a_forum_keeps_the_long_names_its_children_already_have(
     assert [(c["action"], c["name"]) for c in json.loads(result.out)["changes"]] == [
         ("update", "Closed beta")
     ]
+
+
+def test_names_the_portal_holds_export_validate_and_plan_as_they_are(
+    run: Runner, tmp_path: Path
+) -> None:
+    """Names made by hand with a line break or outer spaces (the API took them): the export
+    validates and plans empty; a new name like them is refused at plan time, located."""
+    url = f"sandbox:{tmp_path / 'ue.db'}"
+    assert run("apply", EXAMPLE, "--auto-approve", "--url", url).code == 0
+    with closing(sqlite3.connect(tmp_path / "ue.db")) as db, db:
+        db.execute("UPDATE categories SET name = ? WHERE name = 'Bugs'", ("line1\nline2",))
+        db.execute("UPDATE categories SET name = ? WHERE name = 'Integrations'", (" spaced ",))
+    exported = tmp_path / "exported.yaml"
+    assert run("export", "--provider", "userecho", "--url", url, "--out", exported).code == 0
+    assert run("validate", exported).code == 0
+    planned = run("plan", exported, "--url", url, "--detailed-exitcode")
+    assert planned.code == 0, planned.out + planned.err
+    text = EXAMPLE.read_text("utf-8").replace("- name: Feature requests", "- name: ' Features'")
+    spec = tmp_path / "new.yaml"
+    spec.write_text(text, "utf-8")
+    refused = run("plan", spec, "--url", url)
+    assert refused.code == 1
+    assert f"{spec}:23:9: new names with outer spaces or line breaks" in refused.err, refused.err
