@@ -103,14 +103,14 @@ def test_github_locates_changes_in_the_spec() -> None:
     lines = render_github(plan, lambda kind, name: (6, 5), "portal.yaml").splitlines()
     where = "file=portal.yaml,line=6,col=5,title=Plan%3A create category"
     assert lines == [
-        f'::notice {where}::+ create category "Bug"',
         "::notice title=Plan::1 to create, 0 to update, 0 to delete.",
+        f'::notice {where}::+ create category "Bug"',
     ]
 
 
 def test_github_deletes_outside_the_spec_are_unlocated_warnings() -> None:
     plan = Plan("t", "f", [Change(Action.DELETE, "tag", ("legacy",), None, {"name": "legacy"})])
-    first = render_github(plan, nowhere, "portal.yaml").splitlines()[0]
+    first = render_github(plan, nowhere, "portal.yaml").splitlines()[1]
     assert first == (
         '::warning title=Plan%3A delete tag::- delete tag "legacy" (not in the spec; prune is on)'
     )
@@ -122,12 +122,31 @@ def test_github_escapes_data_and_properties() -> None:
     )
     plan = Plan("t", "f", [change], warnings=["100% sure\r\nreally"])
     out = render_github(plan, lambda k, n: (3, 1), "dir,v:1/portal 100%.yaml")
-    first, warning = out.splitlines()[:2]
+    warning, first = out.splitlines()[1:3]
     assert first.startswith("::notice file=dir%2Cv%3A1/portal 100%25.yaml,line=3,col=1,")
     assert first.endswith(
         '::~ update group "50%25, off: now"  (id 1)%0A    description: "a" → "b"'
     ), "data keeps : and , but escapes % and newlines"
     assert warning == "::warning::100%25 sure%0D%0Areally"
+
+
+def test_github_puts_refusals_and_the_summary_first_and_says_when_github_shows_not_all() -> None:
+    """GitHub shows 10 annotations of each level per step: 40 deletes would push the
+    refusal and the summary out of sight."""
+    deletes = [
+        Change(Action.DELETE, "tag", (f"t{i:02d}",), None, {"name": f"t{i:02d}"}) for i in range(40)
+    ]
+    plan = Plan("t", "f", deletes, refusals=("deletes 40 of 40 tags (100%)",))
+    lines = render_github(plan, nowhere, "portal.yaml").splitlines()
+    assert lines[0].startswith("::error ")
+    assert "deletes 40 of 40 tags" in lines[0]
+    assert lines[1] == (
+        "::notice title=Plan::0 to create, 0 to update, 40 to delete. GitHub shows the first 10 "
+        "annotations of each level: every change is in this step's log"
+    )
+    assert len([line for line in lines if line.startswith("::warning ")]) == 40
+    few = render_github(Plan("t", "f", deletes[:3]), nowhere, "portal.yaml").splitlines()
+    assert few[0] == "::notice title=Plan::0 to create, 0 to update, 3 to delete."
 
 
 def test_github_problems_are_errors_at_their_place() -> None:

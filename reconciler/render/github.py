@@ -8,10 +8,12 @@ properties additionally ``:`` and ``,``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..errors import Problem
 from ..plan import Action, Change, Plan
+from ..spec_doc import file_of
 from ._common import (
     NO_CHANGES,
     REFUSED,
@@ -70,24 +72,39 @@ def _change(change: Change, where: Where, spec_path: str) -> str:
     if spot is None:
         return command(_LEVEL[change.action], message, title=title)
     line, col = spot
-    return command(_LEVEL[change.action], message, file=spec_path, line=line, col=col, title=title)
+    file = file_of(spot, spec_path)  # an overlay's entry: the file that set it
+    return command(_LEVEL[change.action], message, file=file, line=line, col=col, title=title)
+
+
+# GitHub shows this many annotations of each level per step (and 50 per job); the rest stay
+# in the log only. So what matters most comes first: refusals, the summary, the warnings.
+SHOWN_PER_LEVEL = 10
 
 
 def render_github(plan: Plan, where: Where, spec_path: str) -> str:
-    """One annotation per change (located in ``spec_path`` when ``where`` finds the entry),
-    one notice for the unmanaged, one warning per plan warning, then the summary notice."""
-    lines = [_change(change, where, spec_path) for change in plan.changes]
+    """What apply would refuse (errors), the summary notice, one warning per plan warning,
+    then one annotation per change (located in ``spec_path`` when ``where`` finds the entry)
+    and one notice for the unmanaged. When the changes are more than GitHub shows, the
+    summary says so."""
+    lines = [
+        command("error", clean(r, keep=_NEWLINES), title=REFUSED, file=spec_path)
+        for r in plan.refusals
+    ]
+    summary = f"{summary_phrase(plan)}." if plan.changes else NO_CHANGES
+    per_level = Counter(_LEVEL[c.action] for c in plan.changes)
+    per_level["warning"] += len(plan.warnings)
+    if max(per_level.values(), default=0) > SHOWN_PER_LEVEL:
+        summary += (
+            f" GitHub shows the first {SHOWN_PER_LEVEL} annotations of each level: every "
+            "change is in this step's log"
+        )
+    lines.append(command("notice", summary, title="Plan"))
+    lines.extend(command("warning", clean(w, keep=_NEWLINES)) for w in plan.warnings)
+    lines.extend(_change(change, where, spec_path) for change in plan.changes)
     unmanaged = unmanaged_by_kind(plan)
     if unmanaged:
         listed = "; ".join(unmanaged_phrase(plan, kind, names) for kind, names in unmanaged.items())
         lines.append(command("notice", listed, title=UNMANAGED_TITLE))
-    lines.extend(command("warning", clean(w, keep=_NEWLINES)) for w in plan.warnings)
-    lines.extend(
-        command("error", clean(r, keep=_NEWLINES), title=REFUSED, file=spec_path)
-        for r in plan.refusals
-    )
-    summary = f"{summary_phrase(plan)}." if plan.changes else NO_CHANGES
-    lines.append(command("notice", summary, title="Plan"))
     return "\n".join(lines) + "\n"
 
 

@@ -18,11 +18,10 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..plan import FORMAT_VERSION, Plan
-from ..spec_doc import file_of
 from . import render_github, render_markdown, render_problems_github, render_text
 from ._common import summary_phrase
 from .markdown import MAX_CHARS, code_span, escape
@@ -180,18 +179,8 @@ def _github(outcome: Outcome) -> str:
         message = outcome.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         lines.append(f"::error title=Plan failed ({outcome.name})::{message}")
     else:
-        lines.extend(_located(outcome.plan, outcome.loaded))
+        # each change in the file that set its entry (positions name their file)
+        plan, loaded = outcome.plan, outcome.loaded
+        lines.extend(render_github(plan, loaded.where, loaded.path).splitlines())
     lines.append("::endgroup::")
     return "\n".join(lines) + "\n"
-
-
-def _located(plan: Plan, loaded: LoadedSpec) -> list[str]:
-    """render_github's lines, each change annotated in the file its entry came from."""
-    lines: list[str] = []
-    for change in plan.changes:
-        spot = loaded.where(change.kind, change.name)
-        path = loaded.path if spot is None else file_of(spot, loaded.path)
-        one = replace(plan, changes=(change,), unmanaged=(), warnings=())
-        lines.append(render_github(one, loaded.where, path).splitlines()[0])
-    lines.extend(render_github(plan, lambda k, n: None, loaded.path).splitlines()[len(lines) :])
-    return lines
