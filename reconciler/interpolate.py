@@ -13,7 +13,8 @@ from typing import Any
 
 from .spec_doc import Document, Pos
 
-_TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{")
+# $${ (a literal ${), ${NAME}, ${...} with no usable name in it, or a ${ never closed
+_TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{([^}$]*)\}|\$\{")
 
 
 def interpolate(
@@ -28,8 +29,13 @@ def interpolate(
         def one(match: re.Match[str]) -> str:
             if match.group() == "$${":
                 return "${"
-            name = match.group(1)
-            if name is None:
+            name, odd = match.group(1), match.group(2)
+            if odd is not None:
+                found.append(
+                    f"'${{{odd}}}' names no variable: a name is letters, digits and _, "
+                    "not starting with a digit, with no spaces ($${ writes a literal ${)"
+                )
+            elif name is None:
                 found.append("'${' without a closing '}' (write '$${' for a literal '${')")
             elif name in forbidden:
                 found.append(

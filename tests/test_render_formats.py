@@ -66,6 +66,16 @@ def test_markdown_without_changes() -> None:
     assert text == "### Plan for `sandbox:`\n\n**No changes. The portal matches the spec.**\n"
 
 
+def test_markdown_shows_a_warnings_code_as_code_whatever_the_names_hold() -> None:
+    """A rename hint's `renamed_from: [OLD]` is a code span, not escaped backticks; a name
+    holding backticks and HTML moves a boundary at most: nothing becomes markup."""
+    hint = 'tag "bugs" is created: did you mean `renamed_from: [bug]` on "bugs"?'
+    hostile = "did you mean `renamed_from: [x` <img src=x onerror=alert(1)> `y]`?"
+    text = render_markdown(Plan("t", "f", [], [], [hint, hostile]))
+    assert "did you mean `renamed_from: [bug]` on" in text
+    assert not re.search(r"(?<!\\)<img", text), "escaped, or inside a code span: never HTML"
+
+
 def test_markdown_escapes_names_and_warnings() -> None:
     name = "a```b`"
     plan = Plan(

@@ -300,6 +300,8 @@ def test_a_variable_written_with_escapes_is_read_too() -> None:
         ("${MISSING}", "the environment variable MISSING is not set"),
         ("${PRODUCTLIFT_TOKEN}", "is a credential variable"),
         ("${OOPS", "without a closing '}'"),
+        ("${ brand }", "'${ brand }' names no variable: a name is letters, digits and _"),
+        ("${9LIVES}", "'${9LIVES}' names no variable"),
     ],
 )
 def test_an_unusable_variable_is_located_and_nothing_else_is_said_there(

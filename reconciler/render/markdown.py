@@ -42,6 +42,16 @@ def escape(text: str) -> str:
     return _ESCAPED.sub(r"\\\1", clean(text))
 
 
+def escape_marked(text: str) -> str:
+    """``text`` whose parts between backticks (`renamed_from: [OLD]`) are meant as code: those
+    as code spans, the rest escaped. Safe whatever the text holds: a backtick in a name only
+    moves a boundary, as every part is either escaped or fenced by :func:`code_span`."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: no pairing to trust
+        return escape(text)
+    return "".join(escape(p) if i % 2 == 0 else code_span(p) for i, p in enumerate(parts) if p)
+
+
 def code_span(text: str) -> str:
     """``text`` as an inline code span, fenced by more backticks than it contains."""
     text = clean(text)
@@ -110,7 +120,7 @@ def _warnings(plan: Plan, limit: int) -> list[str]:
     if not plan.warnings:
         return []
     lines = ["#### Warnings", ""]
-    lines.extend(f"- ⚠️ {escape(w)}" for w in plan.warnings[:limit])
+    lines.extend(f"- ⚠️ {escape_marked(w)}" for w in plan.warnings[:limit])
     if len(plan.warnings) > limit:
         lines.append(f"- … and {len(plan.warnings) - limit} more")
     return [*lines, ""]
