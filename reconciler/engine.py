@@ -225,11 +225,10 @@ def load_saved_plan(data: Any, source: str) -> Mapping[str, Any]:
 
 def check_saved_plan(saved: Mapping[str, Any], fresh: Plan, source: str) -> None:
     """Refuse a saved plan made against another target, portal state or spec."""
+    from .saved import check_target
+
     hint = "run `reconciler plan --out` again, review it, and apply that"
-    if saved.get("target") != fresh.target:
-        raise StalePlanError(
-            f"{source} was made for {saved.get('target')}, not {fresh.target}", hint=hint
-        )
+    check_target(saved, source, fresh.target)
     was = [json.dumps(c, sort_keys=True) for c in saved["changes"]]
     now = [json.dumps(c.as_json(), sort_keys=True) for c in fresh.changes]
     was_set, now_set = set(was), set(now)

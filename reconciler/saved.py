@@ -75,6 +75,14 @@ def check_spec(saved: Mapping[str, Any], source: str, spec_path: str, raw: bytes
         raise StalePlanError(f"stale plan: {spec_path} changed since {source} was made", hint=_HINT)
 
 
+def check_target(saved: Mapping[str, Any], source: str, target: str) -> None:
+    """Refuse a saved plan made for another target than the one this run talks to."""
+    if saved.get("target") != target:
+        raise StalePlanError(
+            f"{source} was made for {saved.get('target')}, not {target}", hint=_HINT
+        )
+
+
 def check_provider(saved: Mapping[str, Any], source: str, provider: str) -> None:
     made_for = saved.get("provider")
     if made_for is not None and made_for != provider:

@@ -38,6 +38,23 @@ def test_a_plan_for_another_target_says_which_url(
     assert f"was made for {sandbox_url}" in result.err
 
 
+def test_a_plan_applied_alone_goes_where_the_environment_says_or_is_refused(
+    run: Runner, sandbox_url: str, tmp_path: Path
+) -> None:
+    """The URL variable names the target as --url does: a plan file made for another one is
+    refused before any request, so its target never gets the environment's credentials."""
+    out = tmp_path / "p.json"
+    assert run("plan", EXAMPLE, "--out", out, "--url", sandbox_url).code == 0
+    other = tmp_path / "other.db"
+    env = {"PRODUCTLIFT_URL": f"sandbox:{other}"}
+    result = run("apply", out, "--auto-approve", env=env)
+    assert result.code == 1
+    assert f"was made for {sandbox_url}, not sandbox:{other}" in result.err
+    assert not other.exists(), "refused before the portal was read"
+    agreeing = run("apply", out, "--auto-approve", env={"PRODUCTLIFT_URL": sandbox_url})
+    assert agreeing.code == 0, agreeing.err
+
+
 def test_show_renders_a_saved_plan_without_a_portal(
     run: Runner, sandbox_url: str, tmp_path: Path
 ) -> None:

@@ -190,13 +190,11 @@ def load(path: str, fmt: str = "text") -> LoadedSpec:
 def portal_for(
     loaded: LoadedSpec | None, url: str | None, fmt: str, name: str | None = None
 ) -> Iterator[Portal]:
-    from ..connect import open_provider, resolve_target
+    from ..connect import open_provider
     from ..providers import DEFAULT, get
 
     product = loaded.product if loaded is not None else get(name or DEFAULT)
-    portal = getattr(loaded.spec, "portal", None) if loaded is not None else None
-    spec_url = getattr(portal, "url", None)
-    target = resolve_target(url, spec_url, product=product)
+    target = target_of(loaded, url, product)
     announce(target, fmt)
     provider = open_provider(
         target, connection_env(), product=product, spec=loaded.spec if loaded else None
@@ -205,6 +203,16 @@ def portal_for(
         yield provider
     finally:
         provider.close()
+
+
+def target_of(loaded: LoadedSpec | None, url: str | None, product: Any = None) -> Target:
+    """The portal this run talks to: --url, else the provider's URL variable, else the spec's
+    portal.url, else the local sandbox (never in CI)."""
+    from ..connect import resolve_target
+
+    portal = getattr(loaded.spec, "portal", None) if loaded is not None else None
+    product = loaded.product if product is None and loaded is not None else product
+    return resolve_target(url, getattr(portal, "url", None), product=product)
 
 
 def announce(target: Target, fmt: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import Aborted, ReconcilerError
-from .app import cli, console, load, portal_for, url_option, verbose_option
+from .app import cli, console, load, portal_for, target_of, url_option, verbose_option
 from .options import portals_options
 from .plans import build, print_plan, target_option, threshold_options, thresholds
 
@@ -64,7 +65,16 @@ def apply(
     """
     from ..engine import check_saved_plan, load_saved_plan
     from ..plan import check_thresholds
-    from ..saved import check_provider, check_spec, looks_like_plan, read_saved, recorded_spec
+    from ..saved import (
+        check_provider,
+        check_spec,
+        check_target,
+        looks_like_plan,
+        read_saved,
+        recorded_spec,
+    )
+
+    spec_arg = spec
 
     if portals or portal:
         from .many_apply import run_apply_portals
@@ -97,13 +107,15 @@ def apply(
                 hint=f"apply it with its spec: reconciler apply SPEC --plan {plan_file}",
             )
         spec = recorded
-        url = url or str(saved.get("target") or "") or None
     elif plan_file is not None:
         saved = read_saved(plan_file)
     loaded = load(spec)
+    if saved is not None and plan_file == spec_arg and url is None:
+        url = _saved_target(saved, loaded)
     if saved is not None and plan_file is not None:
         check_spec(saved, plan_file, spec, Path(spec).read_bytes())
         check_provider(saved, plan_file, loaded.product.name)
+        check_target(saved, plan_file, target_of(loaded, url).url)  # before any request
     limits = thresholds(delete_threshold, update_threshold)
     out = console(stderr=fmt == "json")
     with portal_for(loaded, url, "json" if fmt == "json" else "text") as connection:
@@ -124,6 +136,17 @@ def apply(
         finally:  # also when it stopped part-way: which changes were made, which not
             if fmt == "json":
                 click.echo(json.dumps(_outcomes(result, done), indent=2, ensure_ascii=False))
+
+
+def _saved_target(saved: dict[str, Any], loaded: Any) -> str | None:
+    """Where a plan applied alone goes: the target it records, unless the provider's URL
+    variable or the spec's portal.url names one; that one is then used, and a plan made for
+    another target is refused as stale (the file never sends the environment's credentials
+    elsewhere than the environment says)."""
+    spec_url = getattr(getattr(loaded.spec, "portal", None), "url", None)
+    if os.environ.get(loaded.product.url_env) or spec_url:
+        return None
+    return str(saved.get("target") or "") or None
 
 
 def _text(result: Plan) -> Any:
