@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -304,3 +305,25 @@ def test_show_renders_a_saved_portals_plan_and_apply_alone_says_how_to_apply_it(
     assert alone.code == 1
     assert f"apply --portals FILE --plan {out}" in alone.err
     assert run("plan", "--portals", portals, "--detailed-exitcode").code == 2  # nothing applied
+
+
+def test_a_second_ctrl_c_says_the_write_in_flight_may_have_been_made(
+    run: Runner, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second Ctrl-C stops at once, cutting a write off: whether the portal made it is
+    unknown, and the output must not claim otherwise."""
+    import reconciler.engine
+
+    def cut_after_one(plan: Any, portal: Any, *, on_applied: Any, should_stop: Any) -> None:
+        first = plan.changes[0]
+        on_applied(0, reconciler.engine.Applied(first, portal.write(first, {})))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reconciler.engine, "apply_plan", cut_after_one)
+    result = run("apply", EXAMPLE, "--auto-approve", "--format", "json", "--url", sandbox_url)
+    assert result.code == 1
+    assert "interrupted again: stopped at once after 1 of 34 changes" in result.err
+    assert "may or may not have been made" in result.err
+    assert "nothing more was changed" not in result.err
+    outcomes = [c["outcome"] for c in json.loads(result.out)["changes"]]
+    assert outcomes[:3] == ["applied", "unknown", "not applied"]

@@ -131,11 +131,16 @@ def apply(
         if not auto_approve:
             _confirm(result)
         done: list[Applied] = []
+        cut = False
         try:
             _run(result, connection, out, done)
+        except KeyboardInterrupt:  # a second Ctrl-C: the write in flight was cut off
+            cut = True
+            raise _cut_off(result, done) from None
         finally:  # also when it stopped part-way: which changes were made, which not
             if fmt == "json":
-                click.echo(json.dumps(_outcomes(result, done), indent=2, ensure_ascii=False))
+                document = _outcomes(result, done, cut_off=cut)
+                click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _saved_target(saved: dict[str, Any], loaded: Any) -> str | None:
@@ -227,14 +232,33 @@ def _run(result: Plan, portal: Portal, out: Console, done: list[Applied]) -> Non
     out.print(f"\nApply complete: {summary}.")
 
 
-def _outcomes(result: Plan, done: list[Applied]) -> dict[str, Any]:
-    """``apply --format json``: every change with its outcome (and the id it has now)."""
+def _cut_off(result: Plan, done: list[Applied]) -> Aborted:
+    """What a second Ctrl-C says: the changes the apply was between, and that the one whose
+    write was cut off may have been made (the next plan tells)."""
+    from ..render import change_line
+
+    hint = "`reconciler plan` shows what is left; apply again to finish"
+    if len(done) >= len(result.changes):
+        return Aborted("interrupted again after the last write", hint=hint)
+    flight = change_line(result.changes[len(done)]).plain
+    return Aborted(
+        f"interrupted again: stopped at once after {len(done)} of {len(result.changes)} "
+        f"changes; the write in flight ({flight}) may or may not have been made",
+        hint=hint,
+    )
+
+
+def _outcomes(result: Plan, done: list[Applied], *, cut_off: bool = False) -> dict[str, Any]:
+    """``apply --format json``: every change with its outcome (and the id it has now); with
+    ``cut_off`` (a write stopped in flight), that change's outcome is ``unknown``."""
     finished = {id(a.change): a for a in done}
     changes = []
-    for change in result.changes:
+    for index, change in enumerate(result.changes):
         entry = change.as_json()
         made = finished.get(id(change))
         entry["outcome"] = "applied" if made is not None else "not applied"
+        if cut_off and index == len(done) and made is None:
+            entry["outcome"] = "unknown"
         if made is not None and made.id is not None:
             entry["id"] = made.id
         changes.append(entry)
