@@ -9,7 +9,11 @@ from reconciler.errors import TargetError
 from reconciler.providers.productlift.client import Client
 
 
-def paced_waits(monkeypatch: pytest.MonkeyPatch, window: str | None) -> list[float]:
+def paced_waits(
+    monkeypatch: pytest.MonkeyPatch, window: str | None, limits: list[float | None] | None = None
+) -> list[float]:
+    """The waits of four GETs against a portal of 3 requests a window; ``limits`` gets the
+    client's requests a minute (what plans show) after them."""
     if window is not None:
         monkeypatch.setenv("RECONCILER_RATE_WINDOW", window)
     now = [0.0]
@@ -36,12 +40,25 @@ def paced_waits(monkeypatch: pytest.MonkeyPatch, window: str | None) -> list[flo
     with client:
         for _ in range(4):
             client.get("tabs")
+        if limits is not None:
+            limits.append(client.rate_limit)
     return waits
 
 
 def test_the_pacer_starts_from_the_window_it_is_told(monkeypatch: pytest.MonkeyPatch) -> None:
     assert max(paced_waits(monkeypatch, None)) > 30  # the documented minute
     assert max(paced_waits(monkeypatch, "5")) < 10  # a 5 s sandbox window
+
+
+def test_plans_count_requests_a_minute_whatever_the_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """3 a window: 3 a minute in the documented minute, 36 a minute in a 5 s window (the
+    estimate said "at 3 requests a minute", twelve times too slow)."""
+    limits: list[float | None] = []
+    paced_waits(monkeypatch, None, limits)
+    paced_waits(monkeypatch, "5", limits)
+    assert limits == [3, 36]
 
 
 def test_a_window_that_is_no_number_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

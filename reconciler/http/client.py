@@ -299,9 +299,12 @@ class Client:
 
     @property
     def rate_limit(self) -> float | None:
-        """Requests a minute as this client keeps to: its fixed rate, else the limit the
-        portal's ``x-ratelimit-limit`` last said (None: no limit known)."""
-        return self.fixed_rate or self._gate.pacer.limit
+        """Requests a minute as the portal names them: the limit its ``x-ratelimit-limit``
+        last said, per window of the length the pacer keeps to (a minute unless the portal's
+        window is known to differ); None where the portal names no limit, even when this
+        client keeps a fixed pace of its own (CONTRACT: both null where the portal sends none)."""
+        pacer = self._gate.pacer
+        return None if pacer.limit is None else pacer.limit * 60 / pacer.window
 
     def _acquire(self, call: Call) -> None:
         """Wait for this attempt's turn at the fixed rate, then until the gate lets it go

@@ -117,7 +117,13 @@ class Faults:
 
     @property
     def active(self) -> bool:
+        """Whether some fault may be drawn (a rate above 0)."""
         return any(getattr(self, name) > 0 for name in _RATES)
+
+    @property
+    def in_use(self) -> bool:
+        """Whether these change any answer: a fault may be drawn, or every answer waits."""
+        return self.active or self.latency > 0
 
     def decide(self, method: str) -> Decision:
         """Draw the fault for one request (call once per request, in request order)."""

@@ -114,3 +114,18 @@ def test_serve_refuses_bad_options(args: list[str], problem: str) -> None:
     result = CliRunner().invoke(sandbox, ["serve", "--db", ":memory:", *args])
     assert result.exit_code != 0
     assert problem in result.output
+
+
+def test_latency_alone_slows_every_answer(tmp_path: Path) -> None:
+    """--latency without any fault rate (the README's recipe for a slow portal to
+    interrupt) was dropped with the faults it came with."""
+    import time
+
+    args = ("--db", str(tmp_path / "p.db"), "--latency", "0.4")
+    with serving(*args) as (proc, url, token, banner):
+        assert "Injecting faults" in banner
+        with client(url, token) as api:
+            start = time.monotonic()
+            assert api.get("tabs").status_code == 200
+            assert time.monotonic() - start >= 0.4  # a floor, not a timing claim
+        stop(proc, signal.SIGINT)

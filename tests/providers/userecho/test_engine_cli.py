@@ -206,3 +206,14 @@ def test_names_the_portal_holds_export_validate_and_plan_as_they_are(
     refused = run("plan", spec, "--url", url)
     assert refused.code == 1
     assert f"{spec}:23:9: new names with outer spaces or line breaks" in refused.err, refused.err
+
+
+def test_a_plan_over_http_gives_no_time_estimate_though_paced(run: Runner, served: str) -> None:
+    """UserEcho sends no rate-limit header: the plan names no limit (CONTRACT: both null),
+    although the client keeps its own pace of 60 a minute."""
+    env = {"USERECHO_URL": served, "USERECHO_TOKEN": TOKEN, "RECONCILER_RATE_LIMIT": "6000"}
+    planned = run("plan", EXAMPLE, "--format", "json", env=env)
+    assert planned.code == 0, planned.err
+    requests = json.loads(planned.out)["requests"]
+    assert (requests["limit_per_minute"], requests["eta_seconds"]) == (None, None)
+    assert "the portal named no rate limit" in run("plan", EXAMPLE, env=env).out

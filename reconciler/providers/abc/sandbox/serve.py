@@ -28,7 +28,7 @@ def open_sandbox(
     faults: Faults | None = None,
 ) -> AbcSandbox:
     """The sandbox in ``db`` (created and seeded if new); faults only when some are active."""
-    active = faults if faults is not None and faults.active else None
+    active = faults if faults is not None and faults.in_use else None
     return AbcSandbox(db, api_key=api_key or None, password=password or None, faults=active)
 
 

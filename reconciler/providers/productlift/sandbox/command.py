@@ -60,7 +60,7 @@ def serve(
             token=token,
             rate_limit=rate_limit,
             window=window,
-            faults=faults if faults.active else None,
+            faults=faults if faults.in_use else None,
         )
     except ReconcilerError as error:
         raise click.ClickException(str(error)) from None
@@ -86,7 +86,7 @@ def _announce(
         shown = "no token required"
     click.echo(f"Sandbox portal at {url} ({shown})")
     click.echo(f"Database: {db}")
-    if faults.active:
+    if faults.in_use:
         click.echo(f"Injecting faults: {faults}")
     # a line to paste as it is: the token only when serve made it up (never echo a given one)
     exports = f"export PRODUCTLIFT_URL={url}"

@@ -48,7 +48,7 @@ def parse_options(text: str) -> Options:
         switches[name] = value in _ON
     faults = Faults.parse(",".join(rest))
     return Options(
-        faults if faults.active or faults.latency > 0 else None,
+        faults if faults.in_use else None,
         errors_as_200=switches["errors_as_200"],
         echo_url_in_errors=switches["echo_url_in_errors"],
     )

@@ -34,7 +34,7 @@ def open_sandbox(
     when some fault is active) or a fault string, which may also name the switches
     ``errors_as_200`` and ``echo_url_in_errors``. ``rate_limit``: requests a minute (0 or
     None: off)."""
-    if isinstance(faults, Faults) and not (faults.active or faults.latency > 0):
+    if isinstance(faults, Faults) and not faults.in_use:
         faults = None
     return UserEchoSandbox(db, token=token or None, faults=faults, rate_limit=rate_limit or None)
 
