@@ -162,16 +162,22 @@ def _in_dependency_order(
     ]
     if not replaced and not in_the_way:
         return changes
-    made = {c.ident: i for i, c in enumerate(changes) if c.action in _MAKES}
+    # where each resource this plan creates or moves gets its place: what is placed after it,
+    # or under it, goes later (spec order had it so; waiting for a freed title may not)
+    placed = {
+        c.ident: i
+        for i, c in enumerate(changes)
+        if c.action in _MAKES or "parent" in (c.after or {})
+    }
     needs: list[set[int]] = [set() for _ in changes]
     for taker, freer in in_the_way:
         needs[taker].add(freer)
     for i, c in enumerate(changes):
         moves = "parent" in (c.after or {})
-        refs: list[Ident | None] = [c.refs.parent] if moves else []
+        refs: list[Ident | None] = [c.refs.parent, c.refs.after] if moves else []
         if c.action in _MAKES:
             refs = [c.refs.parent, c.refs.after]
-        needs[i].update(made[r] for r in refs if r is not None and r in made)
+        needs[i].update(placed[r] for r in refs if r is not None and r in placed and placed[r] != i)
         takes_along = (moves and c.action is Action.UPDATE) or c.action is Action.DELETE
         ancestor = parent_of.get(c.id) if takes_along else None
         while ancestor is not None:

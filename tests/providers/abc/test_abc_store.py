@@ -41,16 +41,26 @@ def test_state_survives_reopen(tmp_path: Path) -> None:
         sign_in(api)
 
 
-def test_made_up_credentials_persist_and_are_shown(tmp_path: Path) -> None:
+def test_made_up_credentials_are_shown_for_the_run_and_never_stored_in_clear(
+    tmp_path: Path,
+) -> None:
+    """No credential in a sandbox file: made-up ones live as long as the run that made them
+    up (serve prints them; the embedded sandbox uses them in process); the next run makes up
+    new ones and the old ones no longer pass."""
     db = tmp_path / "abc.db"
-    with AbcSandbox(db) as box:
+    with AbcSandbox(db) as box, connect(box, "inprocess") as api:
         first = box.credentials("http://127.0.0.1:1")
         assert set(first) == {"ABC_URL", "ABC_API_KEY", "ABC_EMAIL", "ABC_PASSWORD"}
-    with AbcSandbox(db) as box, connect(box, "inprocess") as api:
-        assert box.credentials() == {k: v for k, v in first.items() if k != "ABC_URL"}
         answer = api.get("/api/projects/1", headers={"x-api-key": first["ABC_API_KEY"]})
         assert (answer.status_code, answer.json()["name"]) == (200, "Demo")
         sign_in(api, first["ABC_PASSWORD"])
+    stored = _file_bytes(db)
+    assert first["ABC_API_KEY"].encode() not in stored
+    assert first["ABC_PASSWORD"].encode() not in stored
+    with AbcSandbox(db) as box, connect(box, "inprocess") as api:
+        assert box.credentials()["ABC_API_KEY"] != first["ABC_API_KEY"]
+        old = api.get("/api/projects/1", headers={"x-api-key": first["ABC_API_KEY"]})
+        assert old.status_code == 403
 
 
 def test_given_credentials_are_never_shown_nor_stored_in_clear(tmp_path: Path) -> None:

@@ -68,16 +68,27 @@ def test_a_given_token_never_reaches_the_file(tmp_path: Path) -> None:
     assert made_up.encode() not in raw  # replaced, and wiped
 
 
-def test_a_made_up_token_is_shown_on_every_run_and_keeps_working(tmp_path: Path) -> None:
+def test_a_made_up_token_works_for_its_run_and_is_never_in_the_file(tmp_path: Path) -> None:
+    """No credential in a sandbox file: the next run makes up a new token (shown), and the
+    old one no longer passes; a token the user gave stays valid and unshown."""
     path = tmp_path / "ue.db"
     with UserEchoSandbox(path) as box:
         credentials = box.credentials("http://127.0.0.1:9000")
         token = credentials["USERECHO_TOKEN"]
         assert credentials["USERECHO_URL"] == "http://127.0.0.1:9000"
         assert len(token) >= 24
-    with UserEchoSandbox(path) as box:
-        assert box.credentials() == {"USERECHO_TOKEN": token}
         with connect(box, "inprocess", token=token) as client:
+            data(client.get("forums.json"))
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("ue.db"))
+    assert token.encode() not in stored
+    with UserEchoSandbox(path) as box:
+        fresh = box.credentials()["USERECHO_TOKEN"]
+        assert fresh != token
+        with connect(box, "inprocess", token=token) as client:
+            error(client.get("forums.json"), 401)
+    with UserEchoSandbox(path, token=TOKEN), UserEchoSandbox(path) as box:
+        assert box.credentials() == {}  # the given one stays, never shown
+        with connect(box, "inprocess", token=TOKEN) as client:
             data(client.get("forums.json"))
 
 

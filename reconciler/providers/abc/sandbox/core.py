@@ -42,9 +42,9 @@ class AbcSandbox(SandboxBase):
 
     Seeded on first open: project 1 ("Demo", empty) and project 2 ("Other"), an API key for
     each, and the admin user ``admin@example.com``. ``api_key`` (project 1) and ``password``
-    (the admin's) fix those credentials; left out, random ones are made up once per file and
-    kept (in clear, in the file's ``meta`` table) so that ``credentials()`` can show them again.
-    A value passed in is stored hashed only, and is never shown by ``credentials()``.
+    (the admin's) fix those credentials; left out, random ones are made up for this run (a new
+    one each time the file is opened without it), which ``credentials()`` shows. Either way
+    only a hash is stored, and a value passed in is never shown by ``credentials()``.
     Project 2's key is always made up (``other_api_key``).
 
     ``faults``: what to inject (None: nothing). ``clock`` (monotonic seconds) drives token

@@ -8,7 +8,8 @@ The CLI lead wires it as::
         click.echo(line)
 
 A key or password given on the command line is never printed back (its variable is left out
-of the ``export`` line); one the sandbox made up is printed, and stays the same for that file.
+of the ``export`` line); one the sandbox made up is printed, and lasts as long as this run
+(the file keeps only hashes: a restart makes up new ones).
 """
 
 from __future__ import annotations

@@ -3,17 +3,18 @@
 Names compare exactly (SQLite's BINARY collation, as the server's ``utf8mb4_bin``), so
 ``Billing`` and ``billing`` are two rows. Ids are AUTOINCREMENT: a deleted id never returns.
 
-Secrets: API keys and the admin password are stored hashed. Only values the sandbox made up
-itself are also kept in clear in the ``meta`` table (``made_up:*``), so that ``serve`` can
-print them again after a restart; a key or password the caller passed in is never written in
-clear (and replaces any made-up one). The JWT signing secret is never stored. Webhook tokens
-are stored sealed (a salted digest, :mod:`..tokens`); a file written before that has its
-clear tokens sealed when it is opened.
+Secrets: API keys and the admin password are stored hashed, never in clear: a key or password
+the caller passes in, or one the sandbox makes up for this run when none is given (a new one
+each time the file is opened without it: ``serve`` prints it, the embedded sandbox uses it in
+process). The JWT signing secret is never stored. Webhook tokens are stored sealed (a salted
+digest, :mod:`..tokens`). A file written before these rules has its clear tokens sealed and
+its clear made-up secrets deleted when it is opened (``secure_delete`` wipes them).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -94,6 +95,10 @@ class Store(SqliteStore):
 
     LABEL = "ABC sandbox"
 
+    def __init__(self, path: str | Path, *, wall: Callable[[], float] = time.time) -> None:
+        self._made_up: set[str] = set()  # the secrets this run made up (never stored in clear)
+        super().__init__(path, wall=wall)
+
     def _prepare(self) -> None:
         if self.path != MEMORY:
             self.conn.execute("PRAGMA journal_mode = WAL")
@@ -106,6 +111,7 @@ class Store(SqliteStore):
             elif version != SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"unknown schema version {version}")
             self._seal_tokens()
+            self.conn.execute("DELETE FROM meta WHERE key LIKE 'made_up:%'")  # older files
 
     def _seed(self) -> None:
         for statement in DDL.split(";"):
@@ -144,21 +150,17 @@ class Store(SqliteStore):
     # -- credentials -------------------------------------------------------------------------
 
     def settle_secret(self, name: str, given: str | None, make: Callable[[], str]) -> str:
-        """The effective secret ``name``: ``given`` (never stored in clear), else the one made
-        up earlier for this file, else a new made-up one (kept in clear in ``meta``)."""
-        slot = f"made_up:{name}"
+        """The effective secret ``name`` for this run: ``given``, else a new one ``make``
+        makes up (shown by :meth:`made_up`). Neither is written here: only its hash is."""
         if given is not None:
-            self.conn.execute("DELETE FROM meta WHERE key = ?", (slot,))
+            self._made_up.discard(name)
             return given
-        row = self.one("SELECT value FROM meta WHERE key = ?", slot)
-        if row is not None:
-            return str(row["value"])
-        value = make()
-        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (slot, value))
-        return value
+        self._made_up.add(name)
+        return make()
 
     def made_up(self, name: str) -> bool:
-        return self.one("SELECT 1 FROM meta WHERE key = ?", f"made_up:{name}") is not None
+        """Whether this run made the secret ``name`` up (then it may be shown)."""
+        return name in self._made_up
 
     def set_api_key(self, project_id: int, key: str) -> None:
         self.conn.execute(

@@ -50,9 +50,9 @@ class UserEchoSandbox(SandboxBase):
     """A persistent, local UserEcho API in SQLite (``db``: a path or ``":memory:"``).
 
     ``token``: the access token to require from now on (only its hash is stored, replacing
-    the one before; never shown back). Without one, the token the database already holds stays
-    valid; a new database gets a random one, kept in the file and shown by ``credentials()``
-    on every run until a token is given. ``require_token=False`` accepts any token or none
+    the one before; never shown back). Without one, a token the user gave earlier stays valid;
+    otherwise this run makes up a new one, which ``credentials()`` shows (only its hash is
+    stored: no token is ever in the file). ``require_token=False`` accepts any token or none
     (the embedded sandbox).
     ``rate_limit``: requests per ``window`` seconds (None or 0: off, the default; UserEcho
     documents none). ``faults``: a ``Faults``, or a fault string that may also turn on the
@@ -98,10 +98,8 @@ class UserEchoSandbox(SandboxBase):
         self.store = Store(db, wall=wall)
         if token:
             self.store.set_token(token, made_up=False)  # given by the user: never shown back
-        elif self.store.has_token():
-            self._shown = self.store.made_up_token()
-        else:
-            self.new_token()
+        elif not self.store.has_token() or self.store.token_was_made_up():
+            self.new_token()  # one made up before is known to no one now
 
     def new_token(self) -> str:
         """Replace the access token by a random one, and return it (``credentials()`` shows it)."""

@@ -142,22 +142,20 @@ class Store(SqliteStore):
         return bool(self.meta("token_hash"))
 
     def set_token(self, token: str, *, made_up: bool) -> None:
-        """Require ``token`` from now on. Only its salted hash is kept, plus, for a token the
-        sandbox made up (``made_up``), a clear copy so that every run can show it again."""
+        """Require ``token`` from now on. Only its salted hash is kept (never the token, made
+        up or given), and whether the sandbox made it up (``made_up``)."""
         salt = secrets.token_hex(16)
         with self.transaction():
             for key, value in (("token_salt", salt), ("token_hash", _digest(salt, token))):
                 self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-            if made_up:
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('made_up_token', ?)", (token,)
-                )
-            else:
-                self.conn.execute("DELETE FROM meta WHERE key = 'made_up_token'")
+            flag = "1" if made_up else ""
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('token_made_up', ?)", (flag,))
+            self.conn.execute("DELETE FROM meta WHERE key = 'made_up_token'")  # older files
 
-    def made_up_token(self) -> str | None:
-        """The token the sandbox made up and still requires; None when the user gave it."""
-        return self.meta("made_up_token") or None
+    def token_was_made_up(self) -> bool:
+        """Whether the token required now is one a run made up (so no one can know it but
+        that run): an older file's clear copy of one counts too."""
+        return self.meta("token_made_up") == "1" or bool(self.meta("made_up_token"))
 
     def token_matches(self, given: str) -> bool:
         expected = self.meta("token_hash")
