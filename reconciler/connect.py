@@ -52,11 +52,16 @@ def resolve_target(
     spec_url: str | None,
     env: Mapping[str, str] | None = None,
     product: Product | None = None,
+    saved: str | None = None,
 ) -> Target:
+    """--url, else the provider's URL variable, else the spec's portal.url, else ``saved``
+    (the target a plan applied alone records: used only when nothing names one, so the file
+    never sends the environment's credentials elsewhere), else the local sandbox (not in CI)."""
     env = os.environ if env is None else env
     product = get(DEFAULT) if product is None else product
     url_env = product.url_env
-    for value, source in ((url, "--url"), (env.get(url_env), url_env), (spec_url, "portal.url")):
+    named = ((url, "--url"), (env.get(url_env), url_env), (spec_url, "portal.url"))
+    for value, source in (*named, (saved, "the saved plan")):
         if value:
             return _named(value.strip(), source, product)
     if env.get("CI"):

@@ -188,13 +188,18 @@ def load(path: str, fmt: str = "text") -> LoadedSpec:
 
 @contextmanager
 def portal_for(
-    loaded: LoadedSpec | None, url: str | None, fmt: str, name: str | None = None
+    loaded: LoadedSpec | None,
+    url: str | None,
+    fmt: str,
+    name: str | None = None,
+    target: Target | None = None,
 ) -> Iterator[Portal]:
+    """A connection to ``target`` (else :func:`target_of`), announced, closed on exit."""
     from ..connect import open_provider
     from ..providers import DEFAULT, get
 
     product = loaded.product if loaded is not None else get(name or DEFAULT)
-    target = target_of(loaded, url, product)
+    target = target_of(loaded, url, product) if target is None else target
     announce(target, fmt)
     provider = open_provider(
         target, connection_env(), product=product, spec=loaded.spec if loaded else None
@@ -205,14 +210,15 @@ def portal_for(
         provider.close()
 
 
-def target_of(loaded: LoadedSpec | None, url: str | None, product: Any = None) -> Target:
-    """The portal this run talks to: --url, else the provider's URL variable, else the spec's
-    portal.url, else the local sandbox (never in CI)."""
+def target_of(
+    loaded: LoadedSpec | None, url: str | None, product: Any = None, saved: str | None = None
+) -> Target:
+    """The portal this run talks to (:func:`reconciler.connect.resolve_target`)."""
     from ..connect import resolve_target
 
     portal = getattr(loaded.spec, "portal", None) if loaded is not None else None
     product = loaded.product if product is None and loaded is not None else product
-    return resolve_target(url, getattr(portal, "url", None), product=product)
+    return resolve_target(url, getattr(portal, "url", None), product=product, saved=saved)
 
 
 def announce(target: Target, fmt: str) -> None:

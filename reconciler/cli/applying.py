@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -74,8 +73,6 @@ def apply(
         recorded_spec,
     )
 
-    spec_arg = spec
-
     if portals or portal:
         from .many_apply import run_apply_portals
 
@@ -91,6 +88,7 @@ def apply(
             )
         )
     saved: dict[str, Any] | None = None
+    plan_target: str | None = None  # applied alone: the plan's target, if nothing names one
     if plan_file is None and looks_like_plan(spec):
         plan_file = spec
         saved = read_saved(plan_file)
@@ -107,18 +105,18 @@ def apply(
                 hint=f"apply it with its spec: reconciler apply SPEC --plan {plan_file}",
             )
         spec = recorded
+        plan_target = str(saved.get("target") or "") or None
     elif plan_file is not None:
         saved = read_saved(plan_file)
     loaded = load(spec)
-    if saved is not None and plan_file == spec_arg and url is None:
-        url = _saved_target(saved, loaded)
+    target = target_of(loaded, url, saved=plan_target)
     if saved is not None and plan_file is not None:
         check_spec(saved, plan_file, spec, Path(spec).read_bytes())
         check_provider(saved, plan_file, loaded.product.name)
-        check_target(saved, plan_file, target_of(loaded, url).url)  # before any request
+        check_target(saved, plan_file, target.url)  # before any request
     limits = thresholds(delete_threshold, update_threshold)
     out = console(stderr=fmt == "json")
-    with portal_for(loaded, url, "json" if fmt == "json" else "text") as connection:
+    with portal_for(loaded, url, "json" if fmt == "json" else "text", target=target) as connection:
         result = build(loaded, connection, limits, targets)
         if saved is not None and plan_file is not None:
             check_saved_plan(load_saved_plan(saved, plan_file), result, plan_file)
@@ -141,17 +139,6 @@ def apply(
             if fmt == "json":
                 document = _outcomes(result, done, cut_off=cut)
                 click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-
-
-def _saved_target(saved: dict[str, Any], loaded: Any) -> str | None:
-    """Where a plan applied alone goes: the target it records, unless the provider's URL
-    variable or the spec's portal.url names one; that one is then used, and a plan made for
-    another target is refused as stale (the file never sends the environment's credentials
-    elsewhere than the environment says)."""
-    spec_url = getattr(getattr(loaded.spec, "portal", None), "url", None)
-    if os.environ.get(loaded.product.url_env) or spec_url:
-        return None
-    return str(saved.get("target") or "") or None
 
 
 def _text(result: Plan) -> Any:

@@ -10,7 +10,6 @@ portal that fails (bad spec, wrong token, unreachable) is reported and the other
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,7 +24,7 @@ from .app import console
 from .options import portals_options, show_option
 
 if TYPE_CHECKING:
-    from ..plan import Plan, Thresholds
+    from ..plan import Thresholds
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,32 +97,18 @@ def _choose(portals: str, portal: Sequence[str], show: str | None = None) -> lis
     return list(chosen)
 
 
-def plan_one(entry: PortalEntry, fmt: str, limits: Thresholds | None = None) -> Outcome:
-    """Load, connect and plan one portal (with what ``limits`` would refuse); any
-    ReconcilerError becomes its outcome."""
+def plan_one(entry: PortalEntry, fmt: str, limits: Thresholds) -> Outcome:
+    """Load, connect and plan one portal (with what ``limits`` would refuse; plan-time
+    errors located in the file, base or overlay, that set the entry); any ReconcilerError
+    becomes its outcome."""
+    from .plans import build
+
     try:
         loaded = entry.load()
         with connected(entry, loaded, fmt) as portal:
             return Outcome(entry.name, build(loaded, portal, limits), loaded=loaded)
     except ReconcilerError as error:
         return Outcome(entry.name, error=error)
-
-
-def build(loaded: Any, portal: Any, limits: Thresholds | None) -> Plan:
-    """The portal's plan; a plan-time error about spec entries located in the file (base
-    or overlay) that set them."""
-    from ..engine import build_plan
-    from ..errors import PlanError
-    from ..plan import refusals
-    from .plans import raise_located
-
-    try:
-        result = build_plan(loaded.spec, portal)
-    except PlanError as error:
-        raise_located(error, loaded)
-    if limits is None:
-        return result
-    return dataclasses.replace(result, refusals=tuple(refusals(result, limits)))
 
 
 class connected:
@@ -242,7 +227,6 @@ def report(outcome: Outcome) -> None:
 
 
 __all__ = [
-    "build",
     "connected",
     "exit_code",
     "plan_one",

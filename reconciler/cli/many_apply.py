@@ -17,7 +17,8 @@ from ..errors import Aborted, ReconcilerError, StalePlanError
 from ..portals import PortalEntry, load_portals
 from ..render.portals import Outcome, render_portal_text, summary_line
 from .app import console
-from .many import build, connected, exit_code, refuse_mixing, report
+from .many import connected, exit_code, refuse_mixing, report
+from .plans import build
 
 if TYPE_CHECKING:
     from ..plan import Thresholds
