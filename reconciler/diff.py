@@ -175,7 +175,7 @@ def _as_compared(run: Run, d: Resource) -> Mapping[str, Any]:
 def _compare(run: Run, ks: KindSchema, d: Resource, live: Resource) -> Change | None:
     """The update (or replace) that makes ``live`` what ``d`` says; None when equal."""
     run.out.ids[(ks.name, d.ident)] = resource_id(live)
-    changed = changed_attrs(live.attrs, _as_compared(run, d) if run.renamed else d.attrs)
+    changed = changed_attrs(live.attrs, _as_compared(run, d))
     if not changed:
         return None
     fixed = [k for k in changed if ks.attr(k).nature is Nature.FIXED]

@@ -164,27 +164,26 @@ def _in_dependency_order(
         return changes
     # where each resource this plan creates or moves gets its place: what is placed after it,
     # or under it, goes later (spec order had it so; waiting for a freed title may not)
-    placed = {
-        c.ident: i
-        for i, c in enumerate(changes)
-        if c.action in _MAKES or "parent" in (c.after or {})
-    }
+    placed = {c.ident: i for i, c in enumerate(changes) if _places(c)}
     needs: list[set[int]] = [set() for _ in changes]
     for taker, freer in in_the_way:
         needs[taker].add(freer)
     for i, c in enumerate(changes):
-        moves = "parent" in (c.after or {})
-        refs: list[Ident | None] = [c.refs.parent, c.refs.after] if moves else []
-        if c.action in _MAKES:
-            refs = [c.refs.parent, c.refs.after]
+        refs: list[Ident | None] = [c.refs.parent, c.refs.after] if _places(c) else []
         needs[i].update(placed[r] for r in refs if r is not None and r in placed and placed[r] != i)
-        takes_along = (moves and c.action is Action.UPDATE) or c.action is Action.DELETE
+        moves = c.action is Action.UPDATE and "parent" in (c.after or {})
+        takes_along = moves or c.action is Action.DELETE
         ancestor = parent_of.get(c.id) if takes_along else None
         while ancestor is not None:
             if ancestor in replaced:
                 needs[replaced[ancestor]].add(i)
             ancestor = parent_of.get(ancestor)
     return [changes[i] for i in _stable_topological(needs)]
+
+
+def _places(change: Change) -> bool:
+    """Whether ``change`` puts a resource somewhere: a create, a replace, or a move."""
+    return change.action in _MAKES or "parent" in (change.after or {})
 
 
 def _stable_topological(needs: Sequence[set[int]]) -> list[int]:

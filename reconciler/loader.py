@@ -400,6 +400,7 @@ class _Masked:
 
 
 def _kind_of(value: Any) -> str:
+    """What a value is, said without the value: ``a number``, ``a list``..."""
     if isinstance(value, bool):
         return "a boolean"
     kinds = {
@@ -427,5 +428,4 @@ def _describe(value: Any) -> str:
         return f"the date {value.isoformat()}"
     if isinstance(value, str) and len(value) <= 40:
         return f"the string '{value}'"
-    kinds = {str: "a string", list: "a list", dict: "a mapping", bytes: "binary data"}
-    return next((v for t, v in kinds.items() if isinstance(value, t)), type(value).__name__)
+    return _kind_of(value)
